@@ -1,0 +1,64 @@
+package org.capsync.cli;
+
+import java.io.UncheckedIOException;
+
+import org.capsync.definition.DefinitionException;
+import org.capsync.run.RunLock;
+import org.capsync.run.RunSummary;
+import picocli.CommandLine;
+
+/** Builds the command line with its subcommands and maps every failure to capsync's documented exit codes. */
+public final class CapsyncCli {
+
+    private CapsyncCli() {
+    }
+
+    public static int execute(String... args) {
+        return execute(CliEnvironment.fromProcess(), args);
+    }
+
+    public static int execute(CliEnvironment environment, String... args) {
+        CommandLine cli = new CommandLine(new CapsyncCommand(), new CommandFactory(environment));
+        cli.setOut(environment.out());
+        cli.setErr(environment.err());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("capsync: " + message(e));
+            commandLine.getErr().flush();
+            return exitCode(e);
+        });
+        int code = cli.execute(args);
+        environment.out().flush();
+        environment.err().flush();
+        return code;
+    }
+
+    static int exitCode(Exception e) {
+        if (e instanceof DefinitionException || e instanceof UsageException || e instanceof CommandLine.ParameterException) {
+            return RunSummary.EXIT_USAGE;
+        }
+        if (e instanceof RunLock.RunInProgress) {
+            return RunSummary.EXIT_RUNNING;
+        }
+        return RunSummary.EXIT_FAILED;
+    }
+
+    private static String message(Exception e) {
+        if (e instanceof DefinitionException || e instanceof RunLock.RunInProgress || e instanceof UncheckedIOException
+                || e instanceof UsageException) {
+            return e.getMessage();
+        }
+        return RepositoryProblems.describe(e);
+    }
+
+    /** Instantiates commands with the environment, so no command reads statics. */
+    private record CommandFactory(CliEnvironment environment) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            try {
+                return type.getDeclaredConstructor(CliEnvironment.class).newInstance(environment);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(type);
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package org.capsync.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.capsync.run.CapsyncHome;
+
+/**
+ * What a command needs from the outside world, passed in rather than read from statics so that tests run commands
+ * in-process with their own {@code CAPSYNC_HOME}, working directory and output.
+ *
+ * @param appHome where capsync is installed (the launcher's folder), for {@code jobs/NAME.yml} and the demo
+ */
+public record CliEnvironment(Map<String, String> env, Path workingDir, Path appHome, PrintWriter out, PrintWriter err) {
+
+    public CapsyncHome home() {
+        return CapsyncHome.fromEnvironment(env);
+    }
+
+    public static CliEnvironment fromProcess() {
+        Path cwd = Path.of("").toAbsolutePath();
+        String app = System.getProperty("capsync.app.home");
+        return new CliEnvironment(System.getenv(), cwd, app == null ? cwd : Path.of(app).toAbsolutePath(),
+                new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    }
+}

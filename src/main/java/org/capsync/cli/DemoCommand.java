@@ -1,0 +1,59 @@
+package org.capsync.cli;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+import org.capsync.definition.CapList;
+import org.capsync.definition.CapListParser;
+import org.capsync.definition.JobDefinition;
+import org.capsync.definition.JobFileParser;
+import org.capsync.demo.ClientSimulator;
+import org.capsync.demo.DemoSite;
+import org.capsync.run.CapsyncHome;
+import org.capsync.run.RunSummary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code capsync demo}: a demo site under {@code CAPSYNC_HOME/demo} with two clients holding {@code client.lkp} open,
+ * one briefly (retried, then copied) and one throughout (skipped), and a run of its job.
+ */
+@Command(name = "demo", description = "Create a demo site under CAPSYNC_HOME/demo (20 CAPs, two busy clients) and run its job.")
+public class DemoCommand implements Callable<Integer> {
+
+    private final CliEnvironment environment;
+
+    @Option(names = "--reset", description = "make the demo site anew (CAPs back to last week's file)")
+    boolean reset;
+
+    public DemoCommand(CliEnvironment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        CapsyncHome home = environment.home().ensureExists();
+        DemoSite site = new DemoSite(home.root().resolve("demo"));
+        if (reset || !site.exists()) {
+            site.create();
+            environment.out().println("Demo site created in " + site.root());
+        } else {
+            environment.out().println("Demo site in " + site.root() + " (already there: --reset makes it anew)");
+        }
+        JobDefinition job = new JobFileParser().parse(site.jobFile());
+        CapList caps = new CapListParser().parse(job.caps());
+        environment.out().println("Clients hold client.lkp open at " + DemoSite.BRIEFLY_HELD + " (for 6 s) and at "
+                + DemoSite.HELD + " (throughout the run).");
+        environment.out().flush();
+        RunSummary summary;
+        try (ClientSimulator brief = ClientSimulator.hold(site.capFile(DemoSite.BRIEFLY_HELD), Duration.ofSeconds(6));
+             ClientSimulator held = ClientSimulator.hold(site.capFile(DemoSite.HELD), Duration.ofMinutes(5))) {
+            summary = RunCommand.run(home, job, caps, false);
+        }
+        environment.out().println(summary.line());
+        environment.out().println();
+        environment.out().println("Look at what happened:  ./capsync history " + job.name() + "   and   ./capsync show " + summary.executionId());
+        environment.out().println("Run it again:           ./capsync demo   (the CAPs already current are left unchanged)");
+        return summary.exitCode();
+    }
+}

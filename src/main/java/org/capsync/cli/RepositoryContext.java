@@ -1,0 +1,43 @@
+package org.capsync.cli;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.capsync.CapsyncApplication;
+import org.capsync.run.CapsyncHome;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Starts the part of the application a command needs, on the job repository under {@code CAPSYNC_HOME}. The Spring
+ * context is only started once the command line and the job's files have been checked, so usage errors stay fast.
+ */
+final class RepositoryContext {
+
+    private RepositoryContext() {
+    }
+
+    static ConfigurableApplicationContext open(CapsyncHome home, String logName, int poolSize,
+            Consumer<ConfigurableListableBeanFactory> singletons, Class<?>... configurations) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("spring.datasource.url", home.jdbcUrl());
+        properties.put("spring.datasource.hikari.maximum-pool-size", poolSize);
+        properties.put("capsync.logs", home.logs().toString());
+        properties.put("capsync.log-name", logName);
+        Class<?>[] sources = new Class<?>[configurations.length + 1];
+        sources[0] = CapsyncApplication.class;
+        System.arraycopy(configurations, 0, sources, 1, configurations.length);
+        return new SpringApplicationBuilder(sources)
+                .web(WebApplicationType.NONE)
+                .registerShutdownHook(false)
+                .properties(properties)
+                .initializers(context -> {
+                    context.getBeanFactory().registerSingleton("capsyncHome", home);
+                    singletons.accept(context.getBeanFactory());
+                })
+                .run();
+    }
+}

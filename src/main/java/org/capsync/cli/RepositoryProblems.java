@@ -1,0 +1,32 @@
+package org.capsync.cli;
+
+/**
+ * Says in one line why the job repository could not be used: the usual cause is another program holding the H2 file
+ * open without capsync's auto-server (an H2 console, a backup tool), which capsync must not work around by copying
+ * without recording.
+ */
+final class RepositoryProblems {
+
+    private RepositoryProblems() {
+    }
+
+    static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (message.contains("Database may be already in use") || message.contains("The file is locked")) {
+                return "the job repository is locked by another program (" + firstLine(message)
+                        + "); nothing was copied. Close that program or wait for it, then run again.";
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? String.valueOf(e) : e + " (cause: " + root + ")";
+    }
+
+    private static String firstLine(String message) {
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

@@ -1,0 +1,64 @@
+package org.capsync.cli;
+
+import java.util.concurrent.Callable;
+
+import org.capsync.definition.CapList;
+import org.capsync.definition.CapListParser;
+import org.capsync.definition.JobDefinition;
+import org.capsync.definition.JobFileParser;
+import org.capsync.definition.SourceFiles;
+import org.capsync.run.CapsyncHome;
+import org.capsync.run.DistributionJobConfiguration;
+import org.capsync.run.RunCoordinator;
+import org.capsync.run.RunLock;
+import org.capsync.run.RunSummary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code capsync run JOB}: distributes the job's files to every CAP, resuming the last run if it did not finish. */
+@Command(name = "run", description = "Copy the job's files to every CAP; resumes the job's last run if it did not complete.")
+public class RunCommand implements Callable<Integer> {
+
+    private final CliEnvironment environment;
+
+    @Parameters(paramLabel = "JOB", description = "a job file (jobs/client-lkp.yml) or a job name (client-lkp = jobs/client-lkp.yml)")
+    String job;
+
+    @Option(names = "--new", description = "abandon an unfinished run of the job and start a new one")
+    boolean startNew;
+
+    @Option(names = "--threads", paramLabel = "N", description = "copy to N CAPs at a time (overrides the job file)")
+    Integer threads;
+
+    public RunCommand(CliEnvironment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        JobDefinition definition = new JobFileParser().parse(JobFiles.locate(job, environment));
+        if (threads != null) {
+            if (threads < 1 || threads > 256) {
+                throw new UsageException("--threads must be from 1 to 256, not " + threads);
+            }
+            definition = definition.withThreads(threads);
+        }
+        CapList caps = new CapListParser().parse(definition.caps());
+        SourceFiles.resolve(definition);
+        RunSummary summary = run(environment.home().ensureExists(), definition, caps, startNew);
+        environment.out().println(summary.line());
+        return summary.exitCode();
+    }
+
+    static RunSummary run(CapsyncHome home, JobDefinition definition, CapList caps, boolean startNew) throws Exception {
+        final JobDefinition job = definition;
+        try (RunLock lock = RunLock.acquire(home, job.name());
+             var context = RepositoryContext.open(home, job.name(), job.threads() + 4, beans -> {
+                 beans.registerSingleton("jobDefinition", job);
+                 beans.registerSingleton("capList", caps);
+             }, DistributionJobConfiguration.class)) {
+            return context.getBean(RunCoordinator.class).run(startNew);
+        }
+    }
+}

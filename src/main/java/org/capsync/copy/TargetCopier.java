@@ -1,0 +1,50 @@
+package org.capsync.copy;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One attempt to bring one (CAP, file) up to date: leave it alone when it already holds the snapshot's bytes, otherwise
+ * replace it through the transport that serves the CAP's path. Plain Java, so tests drive it without Spring.
+ */
+public final class TargetCopier {
+
+    private final List<CapTransport> transports;
+
+    public TargetCopier(List<CapTransport> transports) {
+        this.transports = List.copyOf(transports);
+    }
+
+    public CopyOutcome attempt(SourceFile source, TargetFile target) {
+        long start = System.nanoTime();
+        FileDigest wanted = source.digest();
+        try {
+            CapTransport transport = transportFor(target.capPath());
+            Optional<FileDigest> current = transport.digest(target);
+            if (current.isPresent() && current.get().equals(wanted)) {
+                return new CopyOutcome(CopyOutcome.Kind.UNCHANGED, 0, wanted.sha256(), null, millisSince(start));
+            }
+            transport.replace(source, target);
+            return new CopyOutcome(CopyOutcome.Kind.COPIED, wanted.size(), wanted.sha256(), null, millisSince(start));
+        } catch (CopyException e) {
+            CopyOutcome.Kind kind = e instanceof SharingViolation ? CopyOutcome.Kind.IN_USE : CopyOutcome.Kind.FAILED;
+            return new CopyOutcome(kind, 0, null, e.reason(), millisSince(start));
+        } catch (RuntimeException e) {
+            // A bug or an unexpected runtime fault at one CAP must not end the run for all the others.
+            return new CopyOutcome(CopyOutcome.Kind.FAILED, 0, null, "unexpected error: " + e, millisSince(start));
+        }
+    }
+
+    private CapTransport transportFor(String capPath) throws CopyFailure {
+        for (CapTransport transport : transports) {
+            if (transport.serves(capPath)) {
+                return transport;
+            }
+        }
+        throw new CopyFailure("no transport for CAP path " + capPath);
+    }
+
+    private static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+}

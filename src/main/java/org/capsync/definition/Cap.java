@@ -1,0 +1,13 @@
+package org.capsync.definition;
+
+/**
+ * One Client Access Point: a share (local path, UNC path, mounted share or {@code smb://} URL) that receives the files.
+ *
+ * @param line the CAP list line it was read from, for messages
+ */
+public record Cap(String name, String path, boolean enabled, int line) {
+
+    public boolean isSmb() {
+        return path.regionMatches(true, 0, "smb://", 0, 6);
+    }
+}

@@ -1,0 +1,143 @@
+package org.capsync.definition;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * Reads a CAP list: CSV with a header {@code name,path} (optional {@code enabled}), {@code #} comments and blank
+ * lines, UTF-8 with or without BOM, LF or CRLF. CAP names are unique, ignoring case, as share names are on Windows.
+ */
+public final class CapListParser {
+
+    private static final List<String> COLUMNS = List.of("name", "path", "enabled");
+    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
+            .setCommentMarker('#')
+            .setIgnoreEmptyLines(true)
+            .setIgnoreSurroundingSpaces(true)
+            .get();
+
+    public CapList parse(Path capsFile) {
+        Path file = capsFile.toAbsolutePath().normalize();
+        String text = TextFile.read(file, "CAP list");
+        LineIndex lines = new LineIndex(text);
+        List<Cap> caps = new ArrayList<>();
+        Map<String, Cap> byName = new HashMap<>();
+        Map<String, Integer> columns = null;
+        try (CSVParser parser = CSVParser.parse(new StringReader(text), FORMAT)) {
+            for (CSVRecord record : parser) {
+                int line = lines.lineAt(record.getCharacterPosition());
+                if (columns == null) {
+                    columns = header(file, line, record);
+                    continue;
+                }
+                Cap cap = cap(file, line, record, columns);
+                Cap previous = byName.putIfAbsent(cap.name().toLowerCase(Locale.ROOT), cap);
+                if (previous != null) {
+                    throw new DefinitionException(file, line,
+                            "duplicate CAP name '" + cap.name() + "' (already on line " + previous.line() + ")");
+                }
+                caps.add(cap);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (IllegalStateException | java.io.UncheckedIOException e) {
+            throw new DefinitionException(file, 0, "not valid CSV: " + e.getMessage());
+        }
+        if (columns == null) {
+            throw new DefinitionException(file, 1, "CAP list is empty: expected a header line 'name,path' and one line per CAP");
+        }
+        if (caps.isEmpty()) {
+            throw new DefinitionException(file, lines.count(), "CAP list has a header but no CAPs");
+        }
+        return new CapList(file, caps);
+    }
+
+    private static Map<String, Integer> header(Path file, int line, CSVRecord record) {
+        Map<String, Integer> columns = new HashMap<>();
+        for (int i = 0; i < record.size(); i++) {
+            String column = record.get(i).trim().toLowerCase(Locale.ROOT);
+            if (!COLUMNS.contains(column)) {
+                if (!columns.containsKey("name") && i == 0) {
+                    throw new DefinitionException(file, line,
+                            "header line 'name,path' missing (first line is '" + String.join(",", record.toList()) + "')");
+                }
+                throw new DefinitionException(file, line,
+                        "unknown column '" + record.get(i).trim() + "' (columns: name, path, enabled)");
+            }
+            if (columns.put(column, i) != null) {
+                throw new DefinitionException(file, line, "column '" + column + "' given twice");
+            }
+        }
+        for (String required : List.of("name", "path")) {
+            if (!columns.containsKey(required)) {
+                throw new DefinitionException(file, line, "header has no '" + required + "' column (expected 'name,path')");
+            }
+        }
+        return columns;
+    }
+
+    private static Cap cap(Path file, int line, CSVRecord record, Map<String, Integer> columns) {
+        if (record.size() > columns.size()) {
+            throw new DefinitionException(file, line, "more fields than the header has columns");
+        }
+        String name = field(record, columns.get("name"));
+        String path = field(record, columns.get("path"));
+        String enabled = columns.containsKey("enabled") ? field(record, columns.get("enabled")) : "";
+        if (name.isEmpty()) {
+            throw new DefinitionException(file, line, "CAP name is blank");
+        }
+        if (name.chars().anyMatch(c -> c < 0x20 || c == '/' || c == '\\')) {
+            throw new DefinitionException(file, line, "CAP name '" + name + "' has a control character or a slash");
+        }
+        if (path.isEmpty()) {
+            throw new DefinitionException(file, line, "CAP '" + name + "' has no path");
+        }
+        return new Cap(name, path, enabled(file, line, enabled), line);
+    }
+
+    private static boolean enabled(Path file, int line, String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "", "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw new DefinitionException(file, line, "enabled must be true or false, not '" + value + "'");
+        };
+    }
+
+    private static String field(CSVRecord record, int index) {
+        return index < record.size() ? record.get(index).trim() : "";
+    }
+
+    /** Maps a character offset to its 1-based line, so records can be reported by line even around comments. */
+    private static final class LineIndex {
+        private final List<Integer> starts = new ArrayList<>();
+
+        LineIndex(String text) {
+            starts.add(0);
+            for (int i = 0; i < text.length(); i++) {
+                if (text.charAt(i) == '\n') {
+                    starts.add(i + 1);
+                }
+            }
+        }
+
+        int lineAt(long position) {
+            int index = java.util.Collections.binarySearch(starts, (int) position);
+            return index >= 0 ? index + 1 : -index - 1;
+        }
+
+        int count() {
+            return starts.size();
+        }
+    }
+}

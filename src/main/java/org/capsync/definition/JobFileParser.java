@@ -1,0 +1,188 @@
+package org.capsync.definition;
+
+import java.io.StringReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.springframework.boot.convert.DurationStyle;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * Reads a job file (YAML) into a {@link JobDefinition}. Works on SnakeYAML's node tree rather than plain maps so that
+ * every error can name the line it is about.
+ */
+public final class JobFileParser {
+
+    private static final Pattern JOB_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Set<String> KEYS = Set.of("name", "source", "files", "caps", "target", "retry", "threads");
+    private static final Set<String> RETRY_KEYS = Set.of("attempts", "delay", "multiplier", "max-delay");
+    static final int MAX_THREADS = 256;
+
+    public JobDefinition parse(Path jobFile) {
+        Path file = jobFile.toAbsolutePath().normalize();
+        String text = TextFile.read(file, "job file");
+        Node root;
+        try {
+            root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 0;
+            throw new DefinitionException(file, line, "not valid YAML: " + e.getProblem());
+        }
+        if (!(root instanceof MappingNode mapping)) {
+            throw new DefinitionException(file, root == null ? 0 : line(root), "expected a mapping of keys (name, source, files, caps, target)");
+        }
+        Map<String, NodeTuple> keys = keys(file, mapping, KEYS, "");
+
+        String name = scalar(file, required(file, mapping, keys, "name"));
+        if (!JOB_NAME.matcher(name).matches()) {
+            throw new DefinitionException(file, line(keys.get("name")),
+                    "name '" + name + "' must be letters, digits, '.', '_' or '-' (it names lock and log files)");
+        }
+        Path base = file.getParent();
+        Path source = base.resolve(scalar(file, required(file, mapping, keys, "source"))).normalize();
+        List<String> files = fileNames(file, required(file, mapping, keys, "files"));
+        Path caps = base.resolve(scalar(file, required(file, mapping, keys, "caps"))).normalize();
+        String target = keys.containsKey("target") ? relativeFolder(file, keys.get("target")) : "";
+        RetrySettings retry = keys.containsKey("retry") ? retry(file, keys.get("retry")) : RetrySettings.DEFAULT;
+        int threads = keys.containsKey("threads") ? positiveInt(file, keys.get("threads"), "threads", MAX_THREADS) : 4;
+        Map<String, Integer> lines = new LinkedHashMap<>();
+        keys.forEach((key, tuple) -> lines.put(key, line(tuple.getKeyNode())));
+        return new JobDefinition(file, name, source, files, caps, target, retry, threads, lines);
+    }
+
+    private static Map<String, NodeTuple> keys(Path file, MappingNode mapping, Set<String> allowed, String prefix) {
+        Map<String, NodeTuple> keys = new LinkedHashMap<>();
+        for (NodeTuple tuple : mapping.getValue()) {
+            String key = scalar(file, tuple.getKeyNode());
+            if (!allowed.contains(key)) {
+                throw new DefinitionException(file, line(tuple.getKeyNode()),
+                        "unknown key '" + prefix + key + "' (known: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+            }
+            if (keys.put(key, tuple) != null) {
+                throw new DefinitionException(file, line(tuple.getKeyNode()), "key '" + prefix + key + "' given twice");
+            }
+        }
+        return keys;
+    }
+
+    private static Node required(Path file, MappingNode mapping, Map<String, NodeTuple> keys, String key) {
+        NodeTuple tuple = keys.get(key);
+        if (tuple == null) {
+            throw new DefinitionException(file, line(mapping), "missing required key '" + key + "'");
+        }
+        return tuple.getValueNode();
+    }
+
+    private static String scalar(Path file, Node node) {
+        if (node instanceof ScalarNode scalar && !scalar.getValue().isBlank()) {
+            return scalar.getValue().trim();
+        }
+        throw new DefinitionException(file, line(node), "expected a value here");
+    }
+
+    private static List<String> fileNames(Path file, Node node) {
+        List<Node> items = node instanceof SequenceNode seq ? seq.getValue() : List.of(node);
+        if (items.isEmpty()) {
+            throw new DefinitionException(file, line(node), "files: list at least one file name or glob");
+        }
+        List<String> names = new ArrayList<>();
+        for (Node item : items) {
+            String name = scalar(file, item);
+            if (name.contains("/") || name.contains("\\") || name.equals("..") || name.equals(".") || name.contains(":")) {
+                throw new DefinitionException(file, line(item),
+                        "files: '" + name + "' must be a plain file name or glob inside source (no folders, no '..')");
+            }
+            names.add(name);
+        }
+        return names;
+    }
+
+    private static String relativeFolder(Path file, NodeTuple tuple) {
+        String value = scalar(file, tuple.getValueNode()).replace('\\', '/');
+        boolean absolute = value.startsWith("/") || value.matches("^[A-Za-z]:.*");
+        boolean escapes = List.of(value.split("/")).contains("..");
+        if (absolute || escapes) {
+            throw new DefinitionException(file, line(tuple.getValueNode()),
+                    "target '" + value + "' must be a folder inside the CAP (relative, no '..')");
+        }
+        return value.replaceAll("/+", "/").replaceAll("^\\./|/$", "");
+    }
+
+    private static RetrySettings retry(Path file, NodeTuple tuple) {
+        if (!(tuple.getValueNode() instanceof MappingNode mapping)) {
+            throw new DefinitionException(file, line(tuple.getValueNode()),
+                    "retry: expected a mapping such as { attempts: 5, delay: 2s, multiplier: 2, max-delay: 1m }");
+        }
+        Map<String, NodeTuple> keys = keys(file, mapping, RETRY_KEYS, "retry.");
+        RetrySettings d = RetrySettings.DEFAULT;
+        int attempts = keys.containsKey("attempts") ? positiveInt(file, keys.get("attempts"), "retry.attempts", 100) : d.attempts();
+        Duration delay = keys.containsKey("delay") ? duration(file, keys.get("delay"), "retry.delay") : d.delay();
+        Duration maxDelay = keys.containsKey("max-delay") ? duration(file, keys.get("max-delay"), "retry.max-delay") : d.maxDelay();
+        double multiplier = d.multiplier();
+        if (keys.containsKey("multiplier")) {
+            Node node = keys.get("multiplier").getValueNode();
+            try {
+                multiplier = Double.parseDouble(scalar(file, node));
+            } catch (NumberFormatException e) {
+                multiplier = -1;
+            }
+            if (!(multiplier >= 1.0 && multiplier <= 10.0)) {
+                throw new DefinitionException(file, line(node), "retry.multiplier must be a number from 1 to 10");
+            }
+        }
+        if (maxDelay.compareTo(delay) < 0) {
+            maxDelay = delay;
+        }
+        return new RetrySettings(attempts, delay, multiplier, maxDelay);
+    }
+
+    private static int positiveInt(Path file, NodeTuple tuple, String key, int max) {
+        Node node = tuple.getValueNode();
+        String value = scalar(file, node);
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1 && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new DefinitionException(file, line(node), key + " must be a whole number from 1 to " + max + ", not '" + value + "'");
+    }
+
+    private static Duration duration(Path file, NodeTuple tuple, String key) {
+        Node node = tuple.getValueNode();
+        String value = scalar(file, node);
+        try {
+            Duration d = DurationStyle.SIMPLE.parse(value);
+            if (!d.isNegative() && d.compareTo(Duration.ofHours(1)) <= 0) {
+                return d;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new DefinitionException(file, line(node),
+                key + " must be a duration from 0s to 1h such as 500ms, 2s or 1m, not '" + value + "'");
+    }
+
+    private static int line(NodeTuple tuple) {
+        return line(tuple.getValueNode());
+    }
+
+    private static int line(Node node) {
+        return node.getStartMark().getLine() + 1;
+    }
+}

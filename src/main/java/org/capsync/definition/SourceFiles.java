@@ -1,0 +1,52 @@
+package org.capsync.definition;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Resolves a job's {@code files} (names or globs) against its source folder before anything is copied, so a missing
+ * or unreadable source is exit 2 with nothing touched.
+ */
+public final class SourceFiles {
+
+    private SourceFiles() {
+    }
+
+    /** The matching regular files, sorted by name; each glob must match at least one. */
+    public static List<Path> resolve(JobDefinition job) {
+        Path source = job.source();
+        if (!Files.isDirectory(source)) {
+            throw new DefinitionException(job.file(), job.lineOf("source"), "source folder " + source + " does not exist or is not a folder");
+        }
+        TreeSet<Path> matched = new TreeSet<>();
+        for (String pattern : job.files()) {
+            PathMatcher matcher = source.getFileSystem().getPathMatcher("glob:" + pattern);
+            List<Path> hits = new ArrayList<>();
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(source)) {
+                for (Path entry : entries) {
+                    if (matcher.matches(entry.getFileName()) && Files.isRegularFile(entry)) {
+                        hits.add(entry);
+                    }
+                }
+            } catch (IOException e) {
+                throw new DefinitionException(job.file(), job.lineOf("source"), "source folder " + source + " cannot be listed: " + e.getMessage());
+            }
+            if (hits.isEmpty()) {
+                throw new DefinitionException(job.file(), job.lineOf("files"), "files: '" + pattern + "' matches no file in " + source);
+            }
+            matched.addAll(hits);
+        }
+        for (Path file : matched) {
+            if (!Files.isReadable(file)) {
+                throw new DefinitionException(job.file(), job.lineOf("files"), "source file " + file + " is not readable");
+            }
+        }
+        return List.copyOf(matched);
+    }
+}

@@ -1,0 +1,185 @@
+package org.capsync.run;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import javax.sql.DataSource;
+
+import org.capsync.copy.CapTransport;
+import org.capsync.copy.LocalSharingViolations;
+import org.capsync.copy.LocalTransport;
+import org.capsync.copy.TargetCopier;
+import org.capsync.definition.CapList;
+import org.capsync.definition.JobDefinition;
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.partition.Partitioner;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
+import org.springframework.batch.infrastructure.item.database.Order;
+import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * The distribution job: snapshot → plan → distribute (partitioned over the PENDING pairs) → retry. Thin by design: the
+ * copying is {@link PairCopier} and {@link TargetCopier}, the bookkeeping {@link PairStore}.
+ */
+@Configuration(proxyBeanMethods = false)
+public class DistributionJobConfiguration {
+
+    static final int CHUNK = 100;
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    PairStore pairStore(JdbcTemplate jdbc) {
+        return new PairStore(jdbc);
+    }
+
+    @Bean
+    List<CapTransport> capTransports() {
+        return List.of(new LocalTransport(LocalSharingViolations.forThisMachine()));
+    }
+
+    @Bean
+    PairCopier pairCopier(JobDefinition job, List<CapTransport> capTransports, Clock clock) {
+        return new PairCopier(job.name(), new TargetCopier(capTransports), job.retry(), clock);
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService retryWorkers(JobDefinition job) {
+        return Executors.newFixedThreadPool(job.threads(), runnable -> {
+            Thread thread = new Thread(runnable, "capsync-retry");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Bean
+    RunCoordinator runCoordinator(JobDefinition job, Job distributionJob, JobOperator operator, JobRepository repository,
+            PairStore store) {
+        return new RunCoordinator(job, distributionJob, operator, repository, store);
+    }
+
+    @Bean
+    Job distributionJob(JobDefinition job, JobRepository repository, Step snapshotStep, Step planStep,
+            Step distributeStep, Step retryStep, PairStore store, CapsyncHome home) {
+        return new JobBuilder(job.name(), repository)
+                .listener(new RunOutcomeListener(store, home))
+                .start(snapshotStep)
+                .next(planStep)
+                .next(distributeStep)
+                .next(retryStep)
+                .build();
+    }
+
+    @Bean
+    Step snapshotStep(JobDefinition job, CapsyncHome home, PairStore store, JobRepository repository,
+            PlatformTransactionManager tx) {
+        return new StepBuilder("snapshot", repository).tasklet(new SnapshotTasklet(job, home, store), tx).build();
+    }
+
+    @Bean
+    Step planStep(JobDefinition job, CapList caps, PairStore store, JobRepository repository, PlatformTransactionManager tx) {
+        return new StepBuilder("plan", repository).tasklet(new PlanTasklet(job, caps, store), tx).build();
+    }
+
+    @Bean
+    Step distributeStep(JobDefinition job, JobRepository repository, Step distributeWorker) {
+        var executor = new SimpleAsyncTaskExecutor("capsync-copy-");
+        executor.setConcurrencyLimit(job.threads());
+        return new StepBuilder("distribute", repository)
+                .partitioner("distributeWorker", partitioner(job))
+                .step(distributeWorker)
+                .gridSize(job.threads())
+                .taskExecutor(executor)
+                .build();
+    }
+
+    /** Partitions follow PARTITION_NO, fixed when the instance was planned, so a restart sees the same split. */
+    private static Partitioner partitioner(JobDefinition job) {
+        return gridSize -> {
+            Map<String, ExecutionContext> partitions = new HashMap<>();
+            for (int i = 0; i < gridSize; i++) {
+                ExecutionContext context = new ExecutionContext();
+                context.putInt("partition", i);
+                partitions.put("partition" + i, context);
+            }
+            return partitions;
+        };
+    }
+
+    @Bean
+    Step distributeWorker(JobRepository repository, PlatformTransactionManager tx,
+            JdbcPagingItemReader<Pair> pendingPairs, PairAttemptProcessor attemptProcessor,
+            PairAttemptWriter attemptWriter) {
+        return new StepBuilder("distributeWorker", repository)
+                .<Pair, PairAttempt>chunk(CHUNK)
+                .transactionManager(tx)
+                .reader(pendingPairs)
+                .processor(attemptProcessor)
+                .writer(attemptWriter)
+                .build();
+    }
+
+    @Bean
+    @StepScope
+    JdbcPagingItemReader<Pair> pendingPairs(DataSource dataSource, JobDefinition job,
+            @Value("#{stepExecution}") StepExecution step,
+            @Value("#{stepExecutionContext['partition']}") Integer partition) throws Exception {
+        long instanceId = step.getJobExecution().getJobInstance().getInstanceId();
+        // The status filter is the restart cursor: rows already finished are never read again.
+        return new JdbcPagingItemReaderBuilder<Pair>()
+                .name("pendingPairs")
+                .dataSource(dataSource)
+                .selectClause("SELECT " + PairStore.PAIR_COLUMNS)
+                .fromClause("FROM CAPSYNC_PAIR")
+                .whereClause("WHERE JOB_INSTANCE_ID = :instance AND PARTITION_NO = :partition AND STATUS = 'PENDING'")
+                .parameterValues(Map.of("instance", instanceId, "partition", partition))
+                .sortKeys(Map.of("PAIR_ID", Order.ASCENDING))
+                .rowMapper(PairStore.pairMapper(job.name()))
+                .pageSize(CHUNK)
+                .saveState(false)
+                .build();
+    }
+
+    @Bean
+    @StepScope
+    PairAttemptProcessor attemptProcessor(PairCopier copier, PairStore store,
+            @Value("#{stepExecution}") StepExecution step) {
+        long instanceId = step.getJobExecution().getJobInstance().getInstanceId();
+        return new PairAttemptProcessor(copier, store.snapshot(instanceId).orElseThrow());
+    }
+
+    @Bean
+    @StepScope
+    PairAttemptWriter attemptWriter(PairStore store, @Value("#{stepExecution}") StepExecution step) {
+        return new PairAttemptWriter(store, step.getJobExecution().getId());
+    }
+
+    @Bean
+    Step retryStep(JobDefinition job, JobRepository repository, PlatformTransactionManager tx, PairStore store,
+            PairCopier copier, ExecutorService retryWorkers, Clock clock) {
+        return new StepBuilder("retry", repository)
+                .tasklet(new RetryTasklet(job.name(), store, copier, retryWorkers, clock), tx)
+                .build();
+    }
+}

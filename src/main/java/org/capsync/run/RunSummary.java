@@ -1,0 +1,41 @@
+package org.capsync.run;
+
+import java.util.Map;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+
+/**
+ * What one execution did, as the last line of {@code capsync run} says it and as its exit code tells a scheduler.
+ * The counts are this execution's own: a restart does not count what its predecessor finished.
+ */
+public record RunSummary(String job, long executionId, String status, int copied, int unchanged, int skipped, int failed) {
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_NOT_CURRENT = 3;
+    public static final int EXIT_RUNNING = 4;
+
+    static RunSummary of(String job, JobExecution execution, Map<PairStatus, Integer> counts) {
+        String status = execution.getStatus() == BatchStatus.COMPLETED
+                ? execution.getExitStatus().getExitCode()
+                : execution.getStatus().name();
+        return new RunSummary(job, execution.getId(), status,
+                counts.getOrDefault(PairStatus.COPIED, 0), counts.getOrDefault(PairStatus.UNCHANGED, 0),
+                counts.getOrDefault(PairStatus.SKIPPED, 0), counts.getOrDefault(PairStatus.FAILED, 0));
+    }
+
+    public String line() {
+        return job + ": " + copied + " copied, " + unchanged + " unchanged, " + skipped + " skipped, " + failed
+                + " failed (execution " + executionId + ", " + status + ")";
+    }
+
+    public int exitCode() {
+        return switch (status) {
+            case "COMPLETED" -> EXIT_OK;
+            case RunOutcomeListener.COMPLETED_WITH_SKIPS -> EXIT_NOT_CURRENT;
+            default -> EXIT_FAILED;
+        };
+    }
+}
