@@ -10,6 +10,7 @@ import java.util.Map;
  * @param file    the job file itself
  * @param files   names or globs inside {@code source}
  * @param target  folder inside each CAP, relative, never escaping it
+ * @param options optional keys (SMB credentials, lock token, monitoring)
  * @param lines   line of each top-level key, for messages
  */
 public record JobDefinition(
@@ -21,6 +22,7 @@ public record JobDefinition(
         String target,
         RetrySettings retry,
         int threads,
+        Options options,
         Map<String, Integer> lines) {
 
     public JobDefinition {
@@ -29,7 +31,20 @@ public record JobDefinition(
     }
 
     public JobDefinition withThreads(int threads) {
-        return new JobDefinition(file, name, source, files, caps, target, retry, threads, lines);
+        return new JobDefinition(file, name, source, files, caps, target, retry, threads, options, lines);
+    }
+
+    /**
+     * The optional keys of a job file.
+     *
+     * @param credentials SMB credentials file (owner-readable only), or null for environment variables or guest
+     * @param lockToken   write SMS's {@code Inboxlck.tok} in the target folder while updating it
+     * @param metricsDir  where to write the Prometheus textfile-collector {@code .prom} file, or null
+     * @param onFailure   command run when the job fails, or null
+     * @param onSkips     command run when the job completes with CAPs not current, or null
+     */
+    public record Options(Path credentials, boolean lockToken, Path metricsDir, String onFailure, String onSkips) {
+        public static final Options NONE = new Options(null, false, null, null, null);
     }
 
     /** The line of a top-level key in the job file (0 if absent), so later checks can still name it. */

@@ -27,7 +27,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 public final class JobFileParser {
 
     private static final Pattern JOB_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Set<String> KEYS = Set.of("name", "source", "files", "caps", "target", "retry", "threads");
+    private static final Set<String> KEYS = Set.of("name", "source", "files", "caps", "target", "retry", "threads",
+            "credentials", "lock-token", "metrics", "on-failure", "on-skips");
     private static final Set<String> RETRY_KEYS = Set.of("attempts", "delay", "multiplier", "max-delay");
     static final int MAX_THREADS = 256;
 
@@ -58,9 +59,15 @@ public final class JobFileParser {
         String target = keys.containsKey("target") ? relativeFolder(file, keys.get("target")) : "";
         RetrySettings retry = keys.containsKey("retry") ? retry(file, keys.get("retry")) : RetrySettings.DEFAULT;
         int threads = keys.containsKey("threads") ? positiveInt(file, keys.get("threads"), "threads", MAX_THREADS) : 4;
+        JobDefinition.Options options = new JobDefinition.Options(
+                keys.containsKey("credentials") ? base.resolve(scalar(file, keys.get("credentials").getValueNode())).normalize() : null,
+                keys.containsKey("lock-token") && bool(file, keys.get("lock-token"), "lock-token"),
+                keys.containsKey("metrics") ? base.resolve(scalar(file, keys.get("metrics").getValueNode())).normalize() : null,
+                keys.containsKey("on-failure") ? scalar(file, keys.get("on-failure").getValueNode()) : null,
+                keys.containsKey("on-skips") ? scalar(file, keys.get("on-skips").getValueNode()) : null);
         Map<String, Integer> lines = new LinkedHashMap<>();
         keys.forEach((key, tuple) -> lines.put(key, line(tuple.getKeyNode())));
-        return new JobDefinition(file, name, source, files, caps, target, retry, threads, lines);
+        return new JobDefinition(file, name, source, files, caps, target, retry, threads, options, lines);
     }
 
     private static Map<String, NodeTuple> keys(Path file, MappingNode mapping, Set<String> allowed, String prefix) {
@@ -147,6 +154,15 @@ public final class JobFileParser {
             maxDelay = delay;
         }
         return new RetrySettings(attempts, delay, multiplier, maxDelay);
+    }
+
+    private static boolean bool(Path file, NodeTuple tuple, String key) {
+        String value = scalar(file, tuple.getValueNode());
+        return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new DefinitionException(file, line(tuple.getValueNode()), key + " must be true or false, not '" + value + "'");
+        };
     }
 
     private static int positiveInt(Path file, NodeTuple tuple, String key, int max) {

@@ -1,0 +1,38 @@
+package org.capsync.support;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.capsync.cli.CapsyncCli;
+import org.capsync.cli.CliEnvironment;
+
+/** Runs capsync's command line in this JVM, with its own CAPSYNC_HOME and captured output. */
+public final class Cli {
+
+    private Cli() {
+    }
+
+    public record Result(int exitCode, String out, String err) {
+        public String lastLine() {
+            String[] lines = out.strip().split("\n");
+            return lines[lines.length - 1];
+        }
+    }
+
+    public static Result run(Path home, Path workingDir, String... args) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("CAPSYNC_HOME", home.toString());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = CapsyncCli.execute(new CliEnvironment(env, workingDir, workingDir, new PrintWriter(out, true),
+                new PrintWriter(err, true)), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    public static Result run(TestSite site, String... args) {
+        return run(site.home(), site.root(), args);
+    }
+}
