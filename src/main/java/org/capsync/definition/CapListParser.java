@@ -121,8 +121,10 @@ public final class CapListParser {
     /** Maps a character offset to its 1-based line, so records can be reported by line even around comments. */
     private static final class LineIndex {
         private final List<Integer> starts = new ArrayList<>();
+        private final String text;
 
         LineIndex(String text) {
+            this.text = text;
             starts.add(0);
             for (int i = 0; i < text.length(); i++) {
                 if (text.charAt(i) == '\n') {
@@ -131,9 +133,21 @@ public final class CapListParser {
             }
         }
 
+        /** The line of the record that starts at {@code position}: comment and blank lines before it are passed over. */
         int lineAt(long position) {
             int index = java.util.Collections.binarySearch(starts, (int) position);
-            return index >= 0 ? index + 1 : -index - 1;
+            int line = index >= 0 ? index + 1 : -index - 1;
+            while (line < starts.size() && skippable(line)) {
+                line++;
+            }
+            return line;
+        }
+
+        private boolean skippable(int line) {
+            int from = starts.get(line - 1);
+            int to = line < starts.size() ? starts.get(line) : text.length();
+            String content = text.substring(from, to).strip();
+            return content.isEmpty() || content.startsWith("#");
         }
 
         int count() {

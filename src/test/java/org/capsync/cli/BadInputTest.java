@@ -51,7 +51,7 @@ class BadInputTest {
                 bad("source folder missing", "job.yml:2", s -> replaceLine(s.jobFile(), "source: inbox", "source: no-such-inbox")),
                 bad("zero threads", "job.yml:7", s -> replaceLine(s.jobFile(), "threads: 2", "threads: 0")),
                 bad("bad job name", "job.yml:1", s -> replaceLine(s.jobFile(), "name: client-lkp", "name: ../x")),
-                bad("not YAML", "job.yml:2", s -> write(s.jobFile(), "name: x\n  - [unclosed\n")),
+                bad("not YAML", "job.yml:2", s -> write(s.jobFile(), "name: x\n  bad: indentation\n")),
                 bad("job file in Latin-1", "job.yml:1", s -> writeBytes(s.jobFile(),
                         "name: client-lkp # Zugriffspr\u00fcfung\nsource: inbox\nfiles: [client.lkp]\ncaps: caps.csv\n".getBytes(StandardCharsets.ISO_8859_1))),
                 bad("CAP list in Latin-1", "caps.csv:2", s -> writeBytes(s.capsFile(), "name,path\nCAP_M\u00fcnchen,/x\n".getBytes(StandardCharsets.ISO_8859_1))));
