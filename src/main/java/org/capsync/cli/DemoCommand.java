@@ -48,9 +48,8 @@ public class DemoCommand implements Callable<Integer> {
         RunSummary summary;
         try (ClientSimulator brief = ClientSimulator.hold(site.capFile(DemoSite.BRIEFLY_HELD), Duration.ofSeconds(6));
              ClientSimulator held = ClientSimulator.hold(site.capFile(DemoSite.HELD), Duration.ofMinutes(5))) {
-            summary = RunCommand.run(home, job, caps, false);
+            summary = RunCommand.run(environment, home, job, caps, false);
         }
-        environment.out().println(summary.line());
         environment.out().println();
         environment.out().println("Look at what happened:  ./capsync history " + job.name() + "   and   ./capsync show " + summary.executionId());
         environment.out().println("Run it again:           ./capsync demo   (the CAPs already current are left unchanged)");

@@ -9,6 +9,7 @@ import org.capsync.definition.JobFileParser;
 import org.capsync.definition.SourceFiles;
 import org.capsync.run.CapsyncHome;
 import org.capsync.run.DistributionJobConfiguration;
+import org.capsync.run.GracefulStop;
 import org.capsync.run.RunCoordinator;
 import org.capsync.run.RunLock;
 import org.capsync.run.RunSummary;
@@ -46,19 +47,25 @@ public class RunCommand implements Callable<Integer> {
         }
         CapList caps = new CapListParser().parse(definition.caps());
         SourceFiles.resolve(definition);
-        RunSummary summary = run(environment.home().ensureExists(), definition, caps, startNew);
-        environment.out().println(summary.line());
-        return summary.exitCode();
+        return run(environment, environment.home().ensureExists(), definition, caps, startNew).exitCode();
     }
 
-    static RunSummary run(CapsyncHome home, JobDefinition definition, CapList caps, boolean startNew) throws Exception {
-        final JobDefinition job = definition;
-        try (RunLock lock = RunLock.acquire(home, job.name());
-             var context = RepositoryContext.open(home, job.name(), job.threads() + 4, beans -> {
-                 beans.registerSingleton("jobDefinition", job);
-                 beans.registerSingleton("capList", caps);
-             }, DistributionJobConfiguration.class)) {
-            return context.getBean(RunCoordinator.class).run(startNew);
+    /** Runs the job and prints its summary line; a SIGTERM meanwhile stops it gracefully with the same exit code. */
+    static RunSummary run(CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps, boolean startNew)
+            throws Exception {
+        try (GracefulStop stop = GracefulStop.install()) {
+            RunSummary summary;
+            try (RunLock lock = RunLock.acquire(home, job.name());
+                 var context = RepositoryContext.open(home, job.name(), job.threads() + 4, beans -> {
+                     beans.registerSingleton("jobDefinition", job);
+                     beans.registerSingleton("capList", caps);
+                 }, DistributionJobConfiguration.class)) {
+                RunCoordinator coordinator = context.getBean(RunCoordinator.class);
+                stop.onSignal(coordinator::stopRunning);
+                summary = coordinator.run(startNew);
+            }
+            environment.out().println(summary.line());
+            return summary;
         }
     }
 }

@@ -1,0 +1,92 @@
+package org.capsync.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.capsync.demo.ClientSimulator;
+
+/** capsync in a child process, as cron or Task Scheduler starts it: killable, with its own output files. */
+public final class CapsyncProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path out;
+    private final Path err;
+
+    private CapsyncProcess(Process process, Path out, Path err) {
+        this.process = process;
+        this.out = out;
+        this.err = err;
+    }
+
+    public static CapsyncProcess start(Path home, Path workingDir, String... args) {
+        try {
+            Files.createDirectories(home);
+            Path out = Files.createTempFile(home, "child", ".out");
+            Path err = Files.createTempFile(home, "child", ".err");
+            List<String> command = new ArrayList<>(ClientSimulator.javaCommand());
+            command.addAll(List.of(args));
+            ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            builder.environment().put("CAPSYNC_HOME", home.toString());
+            return new CapsyncProcess(builder.start(), out, err);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static CapsyncProcess run(TestSite site, String... args) {
+        return start(site.home(), site.root(), args);
+    }
+
+    public int waitFor(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("capsync did not end within " + timeout + "\nstdout:\n" + out() + "\nstderr:\n" + err());
+        }
+        return process.exitValue();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL: the process dies at once, as on a power cut or kill -9. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** SIGTERM: what systemd, Task Scheduler's stop or kill send. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    public String out() {
+        return read(out);
+    }
+
+    public String err() {
+        return read(err);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+}
