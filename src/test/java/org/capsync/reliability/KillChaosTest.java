@@ -76,6 +76,8 @@ class KillChaosTest {
             assertThat(last.waitFor(Duration.ofMinutes(3))).as(last.err()).isEqualTo(0);
         }
         reader.stop();
+        System.out.printf("chaos: %d CAPs, %d kills landed mid-run of %d, %d reads by the polling client, %d problems, seed %d%n",
+                caps, killed, kills, reader.reads(), reader.problems().size(), seed);
 
         assertThat(killed).as("kills that landed mid-run (seed " + seed + ")").isGreaterThan(0);
         for (String cap : site.caps()) {
