@@ -2,6 +2,7 @@ package org.capsync.cli;
 
 import java.util.concurrent.Callable;
 
+import org.capsync.copy.smb.SmbCredentials;
 import org.capsync.definition.CapList;
 import org.capsync.definition.CapListParser;
 import org.capsync.definition.JobDefinition;
@@ -46,17 +47,25 @@ public class RunCommand implements Callable<Integer> {
         }
         CapList caps = new CapListParser().parse(definition.caps());
         SourceFiles.resolve(definition);
-        RunSummary summary = run(environment.home().ensureExists(), definition, caps, startNew);
+        // Checked before anything starts: a credentials file others can read is refused with exit 2.
+        SmbCredentials credentials = SmbCredentials.resolve(definition, environment.env());
+        RunSummary summary = run(environment.home().ensureExists(), definition, caps, credentials, startNew);
         environment.out().println(summary.line());
         return summary.exitCode();
     }
 
     static RunSummary run(CapsyncHome home, JobDefinition definition, CapList caps, boolean startNew) throws Exception {
+        return run(home, definition, caps, SmbCredentials.GUEST, startNew);
+    }
+
+    static RunSummary run(CapsyncHome home, JobDefinition definition, CapList caps, SmbCredentials credentials,
+            boolean startNew) throws Exception {
         final JobDefinition job = definition;
         try (RunLock lock = RunLock.acquire(home, job.name());
              var context = RepositoryContext.open(home, job.name(), job.threads() + 4, beans -> {
                  beans.registerSingleton("jobDefinition", job);
                  beans.registerSingleton("capList", caps);
+                 beans.registerSingleton("smbCredentials", credentials);
              }, DistributionJobConfiguration.class)) {
             return context.getBean(RunCoordinator.class).run(startNew);
         }
