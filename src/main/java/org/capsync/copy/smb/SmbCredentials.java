@@ -92,7 +92,8 @@ public record SmbCredentials(String domain, String user, String password, String
             }
             String key = line.substring(0, equals).strip();
             if (!KEYS.contains(key)) {
-                throw new DefinitionException(file, i + 1, "unknown key '" + key + "' (keys: domain, user, password)");
+                // The key is not repeated: a password line that lost its 'password=' would put the password here.
+                throw new DefinitionException(file, i + 1, "unknown key (keys: domain, user, password)");
             }
             if (values.containsKey(key)) {
                 throw new DefinitionException(file, i + 1, "key '" + key + "' given twice");
