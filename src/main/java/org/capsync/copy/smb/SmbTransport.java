@@ -136,7 +136,7 @@ public final class SmbTransport implements CapTransport {
             temp.flush();
             // Clients compare date and size too (KB Q322967): the CAP copy carries the source's modification time.
             temp.setFileInformation(new FileBasicInformation(FileBasicInformation.DONT_SET, FileBasicInformation.DONT_SET,
-                    FileTime.ofEpochMillis(source.lastModified().toMillis()), FileBasicInformation.DONT_SET, 0));
+                    FileTime.fromInstant(source.lastModified().toInstant()), FileBasicInformation.DONT_SET, 0));
         } catch (IOException e) {
             throw new CopyFailure("cannot read the run's snapshot of " + source.name() + ": " + e.getMessage(), e);
         } catch (SMBRuntimeException e) {
