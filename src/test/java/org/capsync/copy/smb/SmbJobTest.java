@@ -226,6 +226,23 @@ class SmbJobTest {
     }
 
     @Test
+    void withLockTokenOnATokenLeftByADeadRunIsRemovedAndNoneStaysBehind() throws Exception {
+        TestSite site = site("t9").addSmbCap("SMB_CAP", samba, "caps").addCap("LOCAL_CAP").writeJob()
+                .extraJobLines("lock-token: true\n");
+        Path stale = site.capFile("SMB_CAP").resolveSibling("Inboxlck.tok");
+        Files.writeString(stale, "capsync job=client-lkp\r\nwritten by a run that was killed\r\n");
+
+        Cli.Result result = Cli.run(site, "run", "job.yml");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.lastLine()).startsWith("client-lkp: 2 copied");
+        assertThat(stale).doesNotExist();
+        assertThat(site.capFile("LOCAL_CAP").resolveSibling("Inboxlck.tok")).doesNotExist();
+        assertThat(site.strayFilesAtCaps()).isEmpty();
+        assertThat(log(site)).contains("SMB_CAP client.lkp: removing the Inboxlck.tok an earlier run left");
+    }
+
+    @Test
     void fiftyCapsOnOneServerWithEightThreadsShareOneSession() throws Exception {
         TestSite site = site("t8").threads(8);
         String[] shares = {"caps", "caps2", "caps3"};
