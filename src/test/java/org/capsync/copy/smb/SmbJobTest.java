@@ -188,8 +188,12 @@ class SmbJobTest {
         AtomicBoolean stopped = new AtomicBoolean();
         Thread stopper = new Thread(() -> {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!Files.exists(fifth) && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
+            try {
+                while (!Files.exists(fifth) && System.nanoTime() < deadline) {
+                    Thread.sleep(2);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             samba.stop();
             stopped.set(true);

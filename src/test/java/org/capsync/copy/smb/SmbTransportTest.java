@@ -241,7 +241,7 @@ class SmbTransportTest {
             });
             watcher.start();
             // A file of a few MB keeps the update going long enough for the client to find the token.
-            Files.write(dir.resolve("inbox/big"), TestSite.bytes(4 * 1024 * 1024, 3));
+            Files.write(dir.resolve("inbox/big"), TestSite.bytes(8 * 1024 * 1024, 3));
             CopyOutcome outcome = withToken.attempt(sourceFile(dir.resolve("inbox/big")),
                     TargetFile.of(cap, samba.url("caps", cap), "clidata.box", "client.lkp", "client-lkp"));
             long ended = System.nanoTime();
