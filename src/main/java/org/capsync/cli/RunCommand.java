@@ -2,6 +2,7 @@ package org.capsync.cli;
 
 import java.util.concurrent.Callable;
 
+import org.capsync.copy.smb.SmbCredentials;
 import org.capsync.definition.CapList;
 import org.capsync.definition.CapListParser;
 import org.capsync.definition.JobDefinition;
@@ -47,18 +48,21 @@ public class RunCommand implements Callable<Integer> {
         }
         CapList caps = new CapListParser().parse(definition.caps());
         SourceFiles.resolve(definition);
-        return run(environment, environment.home().ensureExists(), definition, caps, startNew).exitCode();
+        // Checked before anything starts: a credentials file others can read is refused with exit 2.
+        SmbCredentials credentials = SmbCredentials.resolve(definition, environment.env());
+        return run(environment, environment.home().ensureExists(), definition, caps, credentials, startNew).exitCode();
     }
 
     /** Runs the job and prints its summary line; a SIGTERM meanwhile stops it gracefully with the same exit code. */
-    static RunSummary run(CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps, boolean startNew)
-            throws Exception {
+    static RunSummary run(CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps,
+            SmbCredentials credentials, boolean startNew) throws Exception {
         try (GracefulStop stop = GracefulStop.install()) {
             RunSummary summary;
             try (RunLock lock = RunLock.acquire(home, job.name());
                  var context = RepositoryContext.open(home, job.name(), job.threads() + 4, beans -> {
                      beans.registerSingleton("jobDefinition", job);
                      beans.registerSingleton("capList", caps);
+                     beans.registerSingleton("smbCredentials", credentials);
                  }, DistributionJobConfiguration.class)) {
                 RunCoordinator coordinator = context.getBean(RunCoordinator.class);
                 stop.onSignal(coordinator::stopRunning);
