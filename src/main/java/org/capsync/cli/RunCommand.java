@@ -14,14 +14,32 @@ import org.capsync.run.RunCoordinator;
 import org.capsync.run.RunLock;
 import org.capsync.run.RunSummary;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code capsync run JOB}: distributes the job's files to every CAP, resuming the last run if it did not finish. */
-@Command(name = "run", description = "Copy the job's files to every CAP; resumes the job's last run if it did not complete.")
+@Command(name = "run",
+        description = {"Copy the job's files to every CAP; resume the last run if it did not complete.",
+                "A CAP whose file a client holds open is retried with backoff, then skipped."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  capsync run client-lkp              the job in jobs/client-lkp.yml",
+            "  capsync run /srv/capsync/lkp.yml --threads 8",
+            "  capsync run client-lkp --new        give up an unfinished run, start afresh",
+            "",
+            "The last line on stdout is the summary, for scripts:",
+            "  client-lkp: 18 copied, 1 unchanged, 1 skipped, 0 failed (execution 42,",
+            "  COMPLETED_WITH_SKIPS)   (on one line)",
+            "Every attempt is logged in CAPSYNC_HOME/logs/JOB.log.",
+            "Exit codes: 0 every CAP current, 1 failed (run again to resume), 2 bad input,",
+            "            3 some CAPs not current, 4 the job is already running"})
 public class RunCommand implements Callable<Integer> {
 
     private final CliEnvironment environment;
+
+    @Mixin
+    HelpOption help;
 
     @Parameters(paramLabel = "JOB", description = "a job file (jobs/client-lkp.yml) or a job name (client-lkp = jobs/client-lkp.yml)")
     String job;
