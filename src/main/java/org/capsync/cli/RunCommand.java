@@ -2,6 +2,11 @@ package org.capsync.cli;
 
 import java.util.concurrent.Callable;
 
+import org.capsync.console.ConsoleMode;
+import org.capsync.console.LiveConsole;
+import org.capsync.console.ProgressProbe;
+import org.capsync.console.RunDisplay;
+import org.capsync.console.Style;
 import org.capsync.definition.CapList;
 import org.capsync.definition.CapListParser;
 import org.capsync.definition.JobDefinition;
@@ -13,6 +18,7 @@ import org.capsync.run.GracefulStop;
 import org.capsync.run.RunCoordinator;
 import org.capsync.run.RunLock;
 import org.capsync.run.RunSummary;
+import org.springframework.jdbc.core.JdbcTemplate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,7 +33,11 @@ import picocli.CommandLine.Parameters;
             "  capsync run client-lkp              the job in jobs/client-lkp.yml",
             "  capsync run /srv/capsync/lkp.yml --threads 8",
             "  capsync run client-lkp --new        give up an unfinished run, start afresh",
+            "  capsync run client-lkp --quiet      from cron: only CAPs left behind, and the summary",
             "",
+            "On a terminal a progress bar shows the CAPs done, copied, skipped, failed, retrying",
+            "and the time left. Otherwise (cron, a pipe) one line per attempt that was not a plain",
+            "success, without colour.",
             "The last line on stdout is the summary, for scripts:",
             "  client-lkp: 18 copied, 1 unchanged, 1 skipped, 0 failed (execution 42,",
             "  COMPLETED_WITH_SKIPS)   (on one line)",
@@ -50,6 +60,9 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "copy to N CAPs at a time (overrides the job file)")
     Integer threads;
 
+    @Option(names = {"-q", "--quiet"}, description = "only problems (CAPs skipped or failed) and the summary line; no progress bar")
+    boolean quiet;
+
     public RunCommand(CliEnvironment environment) {
         this.environment = environment;
     }
@@ -65,22 +78,36 @@ public class RunCommand implements Callable<Integer> {
         }
         CapList caps = new CapListParser().parse(definition.caps());
         SourceFiles.resolve(definition);
-        return run(environment, environment.home().ensureExists(), definition, caps, startNew).exitCode();
+        return run(environment, environment.home().ensureExists(), definition, caps, startNew, quiet).exitCode();
     }
 
-    /** Runs the job and prints its summary line; a SIGTERM meanwhile stops it gracefully with the same exit code. */
     static RunSummary run(CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps, boolean startNew)
             throws Exception {
+        return run(environment, home, job, caps, startNew, false);
+    }
+
+    /**
+     * Runs the job and prints its summary line, last; a SIGTERM meanwhile stops it gracefully with the same exit code.
+     * On a terminal a progress bar shows meanwhile (see {@link ConsoleMode}).
+     */
+    static RunSummary run(CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps, boolean startNew,
+            boolean quiet) throws Exception {
+        ConsoleMode mode = ConsoleMode.choose(environment.terminal(), quiet);
         try (GracefulStop stop = GracefulStop.install()) {
             RunSummary summary;
             try (RunLock lock = RunLock.acquire(home, job.name());
-                 var context = RepositoryContext.open(home, job.name(), job.threads() + 4, beans -> {
+                 var context = RepositoryContext.open(home, job.name(), job.threads() + 4, mode.loggingProperties(), beans -> {
                      beans.registerSingleton("jobDefinition", job);
                      beans.registerSingleton("capList", caps);
                  }, DistributionJobConfiguration.class)) {
                 RunCoordinator coordinator = context.getBean(RunCoordinator.class);
                 stop.onSignal(coordinator::stopRunning);
-                summary = coordinator.run(startNew);
+                try (RunDisplay display = mode == ConsoleMode.LIVE
+                        ? LiveConsole.start(environment.out(), job.name(), new ProgressProbe(context.getBean(JdbcTemplate.class), job.name()),
+                                Style.forTerminal(environment.env()), environment.env())
+                        : RunDisplay.none()) {
+                    summary = coordinator.run(startNew);
+                }
             }
             environment.out().println(summary.line());
             return summary;
