@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.capsync.run.Durations;
+
 /**
  * The progress bar's one line, fitted to the terminal's width, e.g.
  * {@code client-lkp ██████▒░░░ 12/20 CAPs  9 copied  1 skipped  0 failed  1 retrying  ETA 4s}.
@@ -93,13 +95,9 @@ final class ProgressLine {
         return line.toString();
     }
 
-    /** "45s", "3m05s", "1h02m": short, as the bar has little room. */
-    static String duration(Duration d) {
-        long s = Math.max(0, (d.toMillis() + 999) / 1000);
-        if (s < 60) {
-            return s + "s";
-        }
-        return s < 3600 ? String.format("%dm%02ds", s / 60, s % 60) : String.format("%dh%02dm", s / 3600, s / 60 % 60);
+    /** Whole seconds at least: the bar has no use for milliseconds. */
+    private static String duration(Duration d) {
+        return Durations.format(Duration.ofSeconds(Math.max(1, (d.toMillis() + 999) / 1000)));
     }
 
     /** How many characters of {@code line} the terminal shows (its colour codes take no room). */
