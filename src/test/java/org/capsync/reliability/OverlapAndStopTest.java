@@ -100,6 +100,31 @@ class OverlapAndStopTest {
     }
 
     @Test
+    void aRestartWithFewerThreadsStillCoversEveryPlannedPartition() throws Exception {
+        TestSite site = TestSite.withCaps(dir, 12).threads(4).retry("{ attempts: 30, delay: 1s, multiplier: 1 }");
+        Files.write(site.capFile("CAP_001"), new byte[] {1});
+        try (ClientSimulator client = ClientSimulator.hold(site.capFile("CAP_001"), Duration.ofMinutes(2));
+             CapsyncProcess run = CapsyncProcess.run(site, "run", "job.yml")) {
+            awaitRetrying(site.home(), run);
+            run.kill();
+        }
+        // Pretend the kill came before any copy: every pair unfinished again, as after a kill right after the plan.
+        Repository.update(site.home(), "UPDATE CAPSYNC_PAIR SET STATUS = 'PENDING', ATTEMPTS = 0");
+        Repository.update(site.home(), "DELETE FROM CAPSYNC_ATTEMPT");
+        Repository.update(site.home(), "DELETE FROM BATCH_STEP_EXECUTION_CONTEXT WHERE STEP_EXECUTION_ID IN "
+                + "(SELECT STEP_EXECUTION_ID FROM BATCH_STEP_EXECUTION WHERE STEP_NAME LIKE 'distribute%')");
+        Repository.update(site.home(), "DELETE FROM BATCH_STEP_EXECUTION WHERE STEP_NAME LIKE 'distribute%'");
+        for (String cap : site.caps()) {
+            Files.write(site.capFile(cap), new byte[] {2});
+        }
+
+        Cli.Result resumed = Cli.run(site, "run", "job.yml", "--threads", "1");
+
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(resumed.lastLine()).startsWith("client-lkp: 12 copied, 0 unchanged");
+    }
+
+    @Test
     void newAbandonsTheUnfinishedRunAndStartsAFreshOne() throws Exception {
         TestSite site = TestSite.withCaps(dir, 2).retry("{ attempts: 30, delay: 1s, multiplier: 1 }");
         Files.write(site.capFile("CAP_001"), new byte[] {1});

@@ -46,6 +46,17 @@ public final class Repository {
         }
     }
 
+    /** For tests that put a repository into a state only a crash at an exact point would leave. */
+    public static int update(Path home, String sql) {
+        RepositoryDatabase.confineToLoopback();
+        try (Connection c = DriverManager.getConnection(new CapsyncHome(home).jdbcUrl(), "sa", "");
+             PreparedStatement s = c.prepareStatement(sql)) {
+            return s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
     public static long count(Path home, String sql, Object... args) {
         Object value = query(home, sql, args).get(0).values().iterator().next();
         return ((Number) value).longValue();
