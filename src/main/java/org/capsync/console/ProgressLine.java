@@ -32,7 +32,7 @@ final class ProgressLine {
             Style style) {
         if (state.isEmpty() || !state.get().planned()) {
             return fit(List.of(Part.of(job, Style.BOLD, style),
-                    Part.of("starting: snapshot of the source, plan of the CAPs...", Style.DIM, style)), width);
+                    Part.of("starting: snapshot of the source, plan of the CAPs...", Style.DIM, style)), width, true);
         }
         // The widest form that fits: with the job's name and "CAPs", then without the name, then without "CAPs".
         for (int form = 0; form < 3; form++) {
@@ -46,7 +46,7 @@ final class ProgressLine {
                 }
                 parts.add(bar(state.get(), Math.max(MIN_BAR, Math.min(MAX_BAR, room)), style));
                 parts.addAll(tail);
-                return fit(parts, width);
+                return fit(parts, width, named);
             }
         }
         throw new IllegalStateException("unreachable");
@@ -80,12 +80,16 @@ final class ProgressLine {
                 style.paint(Style.GREEN, fill) + style.paint(Style.CYAN, wait) + style.paint(Style.DIM, empty));
     }
 
-    /** The parts, two spaces apart, as many as fit in the width (a narrow terminal loses the last ones). */
-    private static String fit(List<Part> parts, int width) {
+    /**
+     * The parts, two spaces apart (one after the job's name), as many as fit in the width (a narrow terminal loses the
+     * last ones).
+     */
+    private static String fit(List<Part> parts, int width, boolean named) {
         StringBuilder line = new StringBuilder();
         int visible = 0;
-        for (Part part : parts) {
-            String gap = visible == 0 ? "" : visible == parts.get(0).text().length() ? " " : "  ";
+        for (int i = 0; i < parts.size(); i++) {
+            Part part = parts.get(i);
+            String gap = i == 0 ? "" : i == 1 && named ? " " : "  ";
             if (visible + gap.length() + part.text().length() > width - 1) {
                 break;
             }

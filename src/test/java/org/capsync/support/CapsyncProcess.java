@@ -52,6 +52,27 @@ public final class CapsyncProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * Waits until the run has tried every pair and only retries are left (a client holds a file): the moment to kill
+     * it for a restart that has something to resume.
+     */
+    public void awaitOnlyRetriesLeft(Path home) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try {
+                if (Files.exists(home.resolve("repository/capsync.mv.db"))
+                        && Repository.count(home, "SELECT COUNT(*) FROM CAPSYNC_PAIR WHERE STATUS = 'RETRY'") > 0
+                        && Repository.count(home, "SELECT COUNT(*) FROM CAPSYNC_PAIR WHERE STATUS = 'PENDING'") == 0) {
+                    return;
+                }
+            } catch (IllegalStateException schemaNotThereYet) {
+                // the run is still creating the repository
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the run never got to only retries left\nstdout:\n" + out() + "\nstderr:\n" + err());
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
