@@ -78,7 +78,7 @@ class ProgressLineTest {
         assertThat(lines).hasSize(2);
         // The bar may or may not have been drawn (and erased) before the log line: the line ends up alone on its own.
         assertThat(lines[0]).endsWith("03:00:01 client-lkp CAP_002 client.lkp: in use, attempt 1/3, retry in 2s")
-                .matches("(.*\r +\r)?03:00:01 [^\r]*");
+                .matches("(?s)(.*\r +\r)?03:00:01 [^\r]*");
         String[] redraws = lines[1].split("\r");
         assertThat(redraws[redraws.length - 1]).matches("client-lkp #{10,30}  20/20 CAPs  18 copied  0 skipped  1 failed  0 retrying");
     }
