@@ -66,6 +66,7 @@ public class DemoCommand implements Callable<Integer> {
         }
         environment.out().println();
         environment.out().println("Look at what happened:  ./capsync history " + job.name() + "   and   ./capsync show " + summary.executionId());
+        environment.out().println("As a page:              ./capsync report " + job.name() + " --html " + job.name() + "-report.html");
         environment.out().println("Run it again:           ./capsync demo   (the CAPs already current are left unchanged)");
         return summary.exitCode();
     }

@@ -24,8 +24,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code capsync report JOB --html FILE}: the job's last runs as one self-contained HTML page. */
 @Command(name = "report",
-        description = {"Write an HTML page of the job's last runs: CAPs x executions coloured by outcome,",
-                "the CAPs stale now on top, a chart of the counts. One file, opens without a network."},
+        description = {"Write an HTML page of the job's last runs, coloured by outcome per CAP.",
+                "The CAPs stale now are on top; a chart counts each run's outcomes.",
+                "One self-contained file: it opens without a network."},
         footerHeading = "%nExamples:%n",
         footer = {
             "  capsync report client-lkp --html report.html",
