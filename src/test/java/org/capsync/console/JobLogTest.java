@@ -13,13 +13,13 @@ import java.util.regex.Pattern;
 import org.capsync.copy.FileDigest;
 import org.capsync.demo.ClientSimulator;
 import org.capsync.support.CapsyncProcess;
-import org.capsync.support.Cli;
 import org.capsync.support.TestSite;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The job's log file, CAPSYNC_HOME/logs/JOB.log, after real runs: the run's start with its parameters, the snapshot's
+ * The job's log file, CAPSYNC_HOME/logs/JOB.log, after real runs (in child processes, as cron starts them: in this JVM
+ * a cached Spring test context of another test class can keep Logback configured for its own log folder): the run's start with its parameters, the snapshot's
  * SHA-256, one line per attempt (first-try successes too), and the end with status and counts; and for a restart,
  * which execution it resumes and the snapshot it keeps using.
  */
@@ -35,12 +35,12 @@ class JobLogTest {
         TestSite site = TestSite.withCaps(dir, 3);
         Files.write(site.capFile("CAP_002"), new byte[] {1});
         String sha256 = FileDigest.of(new ByteArrayInputStream(site.sourceBytes())).sha256();
-        Cli.Result run;
-        try (ClientSimulator client = ClientSimulator.hold(site.capFile("CAP_002"), Duration.ofMinutes(2))) {
-            run = Cli.run(site, "run", "job.yml");
+        long execution;
+        try (ClientSimulator client = ClientSimulator.hold(site.capFile("CAP_002"), Duration.ofMinutes(2));
+             CapsyncProcess run = CapsyncProcess.run(site, "run", "job.yml")) {
+            assertThat(run.waitFor(Duration.ofMinutes(2))).as(run.err()).isEqualTo(3);
+            execution = executionOf(run.out());
         }
-        assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
-        long execution = executionOf(run.lastLine());
 
         List<String> log = Files.readAllLines(site.home().resolve("logs/client-lkp.log"));
 
@@ -76,10 +76,11 @@ class JobLogTest {
             killed.kill();
         }
 
-        Cli.Result restart = Cli.run(site, "run", "job.yml");
-
-        assertThat(restart.exitCode()).as(restart.err()).isZero();
-        long execution = executionOf(restart.lastLine());
+        long execution;
+        try (CapsyncProcess restart = CapsyncProcess.run(site, "run", "job.yml")) {
+            assertThat(restart.waitFor(Duration.ofMinutes(2))).as(restart.err()).isZero();
+            execution = executionOf(restart.out());
+        }
         List<String> log = Files.readAllLines(site.home().resolve("logs/client-lkp.log"));
         Matcher killedRun = Pattern.compile(".* client-lkp: execution (\\d+) started, new run, .*").matcher(log.get(0));
         assertThat(killedRun.matches()).as(log.get(0)).isTrue();
