@@ -1,5 +1,6 @@
 package org.capsync.cli;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 import org.capsync.definition.CapList;
@@ -9,6 +10,7 @@ import org.capsync.definition.JobFileParser;
 import org.capsync.definition.SourceFiles;
 import org.capsync.run.CapsyncHome;
 import org.capsync.run.DistributionJobConfiguration;
+import org.capsync.run.RepositoryGate;
 import org.capsync.run.RunCoordinator;
 import org.capsync.run.RunLock;
 import org.capsync.run.RunSummary;
@@ -19,6 +21,9 @@ import picocli.CommandLine.Parameters;
 /** {@code capsync run JOB}: distributes the job's files to every CAP, resuming the last run if it did not finish. */
 @Command(name = "run", description = "Copy the job's files to every CAP; resumes the job's last run if it did not complete.")
 public class RunCommand implements Callable<Integer> {
+
+    /** How long a run waits for history readers to let go of the repository before it opens it (see RepositoryGate). */
+    private static final Duration READERS_WAIT = Duration.ofSeconds(60);
 
     private final CliEnvironment environment;
 
@@ -54,10 +59,10 @@ public class RunCommand implements Callable<Integer> {
     static RunSummary run(CapsyncHome home, JobDefinition definition, CapList caps, boolean startNew) throws Exception {
         final JobDefinition job = definition;
         try (RunLock lock = RunLock.acquire(home, job.name());
-             var context = RepositoryContext.open(home, job.name(), job.threads() + 4, beans -> {
+             var context = RepositoryGate.openForRun(home, READERS_WAIT, () -> RepositoryContext.open(home, job.name(), job.threads() + 4, beans -> {
                  beans.registerSingleton("jobDefinition", job);
                  beans.registerSingleton("capList", caps);
-             }, DistributionJobConfiguration.class)) {
+             }, DistributionJobConfiguration.class))) {
             return context.getBean(RunCoordinator.class).run(startNew);
         }
     }
