@@ -10,8 +10,6 @@ import java.util.concurrent.Executors;
 import javax.sql.DataSource;
 
 import org.capsync.copy.CapTransport;
-import org.capsync.copy.LocalSharingViolations;
-import org.capsync.copy.LocalTransport;
 import org.capsync.copy.TargetCopier;
 import org.capsync.definition.CapList;
 import org.capsync.definition.JobDefinition;
@@ -55,8 +53,8 @@ public class DistributionJobConfiguration {
     }
 
     @Bean
-    List<CapTransport> capTransports() {
-        return List.of(new LocalTransport(LocalSharingViolations.forThisMachine()));
+    List<CapTransport> capTransports(JobDefinition job) {
+        return CapTransports.forJob(job);
     }
 
     @Bean

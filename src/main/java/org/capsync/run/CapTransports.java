@@ -1,0 +1,22 @@
+package org.capsync.run;
+
+import java.util.List;
+
+import org.capsync.copy.CapTransport;
+import org.capsync.copy.LocalSharingViolations;
+import org.capsync.copy.LocalTransport;
+import org.capsync.definition.JobDefinition;
+
+/**
+ * The transports that reach a job's CAPs, in the order {@code TargetCopier} asks them. One place, so that the run and
+ * {@code capsync verify} (which only reads) always reach a CAP the same way.
+ */
+public final class CapTransports {
+
+    private CapTransports() {
+    }
+
+    public static List<CapTransport> forJob(JobDefinition job) {
+        return List.of(new LocalTransport(LocalSharingViolations.forThisMachine()));
+    }
+}
