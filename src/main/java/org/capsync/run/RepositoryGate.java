@@ -40,7 +40,7 @@ public final class RepositoryGate implements AutoCloseable {
      * on without the gate (a run stuck while opening must not stop the administrator from looking).
      */
     public static RepositoryGate forReading(CapsyncHome home, Duration wait) {
-        return take(home, true, wait);
+        return take(home, true, wait, false);
     }
 
     /**
@@ -48,7 +48,7 @@ public final class RepositoryGate implements AutoCloseable {
      * and lets readers in again. Past the wait it opens anyway and says so in the log.
      */
     public static <T> T openForRun(CapsyncHome home, Duration wait, Supplier<T> open) {
-        try (RepositoryGate gate = take(home, false, wait)) {
+        try (RepositoryGate gate = take(home, false, wait, true)) {
             if (gate.lock == null) {
                 log.warn("the job repository is still held by a reader after {}; opening it anyway", Durations.format(wait));
             }
@@ -56,7 +56,7 @@ public final class RepositoryGate implements AutoCloseable {
         }
     }
 
-    private static RepositoryGate take(CapsyncHome home, boolean shared, Duration wait) {
+    private static RepositoryGate take(CapsyncHome home, boolean shared, Duration wait, boolean sayWhenWaiting) {
         Path file = home.locks().resolve(FILE);
         if (!Files.isDirectory(file.getParent())) {
             return new RepositoryGate(null, null);
@@ -77,6 +77,10 @@ public final class RepositoryGate implements AutoCloseable {
                 }
                 if (System.nanoTime() >= deadline) {
                     return new RepositoryGate(channel, null);
+                }
+                if (sayWhenWaiting) {
+                    log.info("waiting for a history query to close the job repository");
+                    sayWhenWaiting = false;
                 }
                 Thread.sleep(POLL.toMillis());
             }
