@@ -96,7 +96,9 @@ public final class HistoryQueries {
                 .query((ResultSet rs) -> {
                     counts.computeIfAbsent(rs.getLong(1), k -> new HashMap<>()).put(rs.getString(2), rs.getInt(3));
                 });
-        List<Long> openInstances = rows.stream().filter(ExecutionRow::latest).map(ExecutionRow::instanceId).distinct().toList();
+        // A completed run has nothing left by definition; only the latest execution of an unfinished run is asked.
+        List<Long> openInstances = rows.stream().filter(r -> r.latest() && !r.status().startsWith("COMPLETED"))
+                .map(ExecutionRow::instanceId).distinct().toList();
         Map<Long, Integer> remaining = new HashMap<>();
         if (!openInstances.isEmpty()) {
             jdbc.sql("SELECT JOB_INSTANCE_ID, COUNT(*) FROM CAPSYNC_PAIR WHERE JOB_INSTANCE_ID IN (:instances) "
@@ -169,8 +171,7 @@ public final class HistoryQueries {
      * (and those the latest run has not reached yet) are looked up in earlier runs, through the (job, CAP, file) index.
      */
     public List<CapState> caps(String job) {
-        Long latest = jdbc.sql("SELECT MAX(JOB_INSTANCE_ID) FROM CAPSYNC_PAIR WHERE JOB_NAME = ?").param(job)
-                .query(Long.class).optional().orElse(null);
+        Long latest = latestPlannedInstance(job);
         if (latest == null) {
             return List.of();
         }
@@ -193,6 +194,24 @@ public final class HistoryQueries {
             }
         }
         return states;
+    }
+
+    /**
+     * The job's newest instance that has planned its pairs. Walks the job's instances newest first and probes each
+     * through the restart-cursor index: H2 cannot read an index backwards, so MAX over a million pairs would scan
+     * them all.
+     */
+    private Long latestPlannedInstance(String job) {
+        List<Long> instances = jdbc.sql("SELECT JOB_INSTANCE_ID FROM BATCH_JOB_INSTANCE WHERE JOB_NAME = ? "
+                + "ORDER BY JOB_INSTANCE_ID DESC").param(job).query(Long.class).list();
+        for (Long instance : instances) {
+            boolean planned = !jdbc.sql("SELECT 1 FROM CAPSYNC_PAIR WHERE JOB_INSTANCE_ID = ? FETCH FIRST 1 ROW ONLY")
+                    .param(instance).query(Integer.class).list().isEmpty();
+            if (planned) {
+                return instance;
+            }
+        }
+        return null;
     }
 
     private CapState lookBack(String job, PairRow row, String source, Map<Long, RunStart> runStarts) {

@@ -30,7 +30,6 @@ public final class Report {
     public enum Format { TABLE, JSON, CSV }
 
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
      * One field of every row.
@@ -66,6 +65,11 @@ public final class Report {
 
     private final List<Column> columns;
     private final List<Object[]> rows = new ArrayList<>();
+
+    /** Made on first use: a table costs no JSON start-up. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     public Report(List<Column> columns) {
         this.columns = List.copyOf(columns);
@@ -145,7 +149,7 @@ public final class Report {
             objects.add(object);
         }
         try {
-            out.println(JSON.writeValueAsString(objects));
+            out.println(Json.MAPPER.writeValueAsString(objects));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -156,7 +160,7 @@ public final class Report {
         Map<String, Object> data = new LinkedHashMap<>();
         object.forEach((k, v) -> data.put(k, data(v)));
         try {
-            out.println(JSON.writeValueAsString(data));
+            out.println(Json.MAPPER.writeValueAsString(data));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

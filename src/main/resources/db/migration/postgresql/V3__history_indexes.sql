@@ -7,9 +7,7 @@ CREATE INDEX CAPSYNC_JOB_EXECUTION_INSTANCE ON BATCH_JOB_EXECUTION (JOB_INSTANCE
 -- show: the (CAP, file) pairs and attempts one execution handled.
 CREATE INDEX CAPSYNC_ATTEMPT_EXECUTION ON CAPSYNC_ATTEMPT (JOB_EXECUTION_ID, PAIR_ID, ATTEMPT);
 
--- caps: the latest planned instance of a job, and per (CAP, file) its last success.
-CREATE INDEX CAPSYNC_PAIR_JOB ON CAPSYNC_PAIR (JOB_NAME, JOB_INSTANCE_ID);
-CREATE INDEX CAPSYNC_PAIR_CAP_STATUS ON CAPSYNC_PAIR (JOB_NAME, CAP_NAME, FILE_NAME, STATUS, JOB_INSTANCE_ID);
+-- caps needs none: V2's CAPSYNC_PAIR_CURSOR finds a run's pairs, CAPSYNC_PAIR_CAP one CAP's pairs over the runs.
 
 -- purge: the step executions and parameters of the executions it removes.
 CREATE INDEX CAPSYNC_STEP_EXECUTION_JOB ON BATCH_STEP_EXECUTION (JOB_EXECUTION_ID);
