@@ -4,6 +4,8 @@
 # Generates the repository with org.capsync.bench.HistoryBenchmarkRepository (direct batched SQL), then measures:
 #   - 'capsync history' and 'capsync caps JOB --stale' from process start to exit (median of 5), and the queries alone;
 #   - a new 'capsync run' of a 1,000-CAP job on that repository against the same run on an empty one (median of 3).
+# The generated repository is compacted (as one written by nightly runs is, a little at each close); BENCH_COMPACT=no
+# leaves it as written in one go, the worst case for opening and closing it.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 work="$(mkdir -p "${1:-target/bench}" && cd "${1:-target/bench}" && pwd)"
@@ -31,7 +33,7 @@ median() {
 }
 
 echo "== generating $runs runs x $caps CAPs into $work/filled"
-rm -rf "$work/filled" "$work/empty" "$work/empty-schema" "$work/warmup" "$work/site"
+rm -rf "$work/filled" "$work/empty" "$work/empty-schema" "$work/warmup" "$work/site" "$work/cds"
 java -cp "$cp" org.capsync.bench.HistoryBenchmarkRepository "$work/filled" "$runs" "$caps" "$job"
 du -sh "$work/filled/repository"
 
@@ -45,6 +47,15 @@ echo "capsync history $job          $(median 5 "${capsync[@]}" history "$job") m
 echo "capsync caps $job --stale     $(median 5 "${capsync[@]}" caps "$job" --stale) ms"
 echo "capsync --version (JVM floor) $(median 5 "${capsync[@]}" --version) ms"
 "${capsync[@]}" caps "$job" --stale | tail -3
+
+echo "== the same from an extracted jar with an AppCDS archive (class loading is most of a short command's start)"
+rm -rf "$work/cds"
+java -Djarmode=tools -jar target/capsync.jar extract --destination "$work/cds" >/dev/null
+java -XX:TieredStopAtLevel=1 -XX:ArchiveClassesAtExit="$work/cds/capsync.jsa" -jar "$work/cds/capsync.jar" caps "$job" >/dev/null 2>&1
+cds=(java -XX:TieredStopAtLevel=1 -XX:SharedArchiveFile="$work/cds/capsync.jsa" -jar "$work/cds/capsync.jar")
+echo "capsync history               $(median 5 "${cds[@]}" history) ms"
+echo "capsync caps $job --stale     $(median 5 "${cds[@]}" caps "$job" --stale) ms"
+echo "capsync --version (JVM floor) $(median 5 "${cds[@]}" --version) ms"
 
 echo "== a new run of a $caps-CAP job: empty repository vs the filled one (median of 3, alternating)"
 mkdir -p "$work/site/inbox"

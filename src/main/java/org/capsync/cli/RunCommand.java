@@ -22,8 +22,12 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", description = "Copy the job's files to every CAP; resumes the job's last run if it did not complete.")
 public class RunCommand implements Callable<Integer> {
 
-    /** How long a run waits for history readers to let go of the repository before it opens it (see RepositoryGate). */
-    private static final Duration READERS_WAIT = Duration.ofSeconds(60);
+    /**
+     * How long a run waits for history commands to let go of the repository before it opens it (see RepositoryGate).
+     * Queries hold it for well under a second; a first purge of a large backlog for minutes, and waiting for it is
+     * better than depending on its process.
+     */
+    private static final Duration READERS_WAIT = Duration.ofMinutes(10);
 
     private final CliEnvironment environment;
 

@@ -46,12 +46,23 @@ public final class Purge {
 
     public Result olderThan(Instant before, boolean dryRun) {
         if (dryRun) {
-            return plan(database.jdbc(), before);
+            JdbcClient jdbc = database.jdbc();
+            List<Run> runs = runs(jdbc, before);
+            Removed counted = new Removed();
+            for (List<Long> instances : batches(runs.stream().map(Run::instanceId).toList())) {
+                List<Long> executions = executionsOf(jdbc, instances);
+                counted.executions += executions.size();
+                counted.outcomes += count(jdbc, "SELECT COUNT(*) FROM CAPSYNC_PAIR WHERE JOB_INSTANCE_ID IN (:ids)", instances);
+                for (List<Long> ids : batches(executions)) {
+                    counted.attempts += count(jdbc, "SELECT COUNT(*) FROM CAPSYNC_ATTEMPT WHERE JOB_EXECUTION_ID IN (:ids)", ids);
+                }
+            }
+            return result(jdbc, before, runs, counted, false);
         }
         Result result = database.inTransaction(() -> {
-            Result planned = plan(database.jdbc(), before);
-            delete(database.jdbc(), planned.instances());
-            return planned;
+            JdbcClient jdbc = database.jdbc();
+            List<Run> runs = runs(jdbc, before);
+            return result(jdbc, before, runs, delete(jdbc, runs), true);
         });
         // Files last, once the rows are gone for good: an abandoned run may have left its snapshot behind.
         for (Run run : result.instances()) {
@@ -64,11 +75,25 @@ public final class Purge {
         return result;
     }
 
-    private static Result plan(JdbcClient jdbc, Instant before) {
-        Timestamp cutoff = Timestamp.from(before);
-        // An instance goes only if it has executions, all of them finished before the cut-off, none still going, and
-        // none of them its job's latest execution.
-        List<Run> runs = jdbc.sql("""
+    /** What was (or would be) removed, counted as it goes: counting a large backlog first would double the work. */
+    private static final class Removed {
+        int executions;
+        long outcomes;
+        long attempts;
+    }
+
+    private static Result result(JdbcClient jdbc, Instant before, List<Run> runs, Removed removed, boolean deleted) {
+        int left = jdbc.sql("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION").query(Integer.class).single();
+        return new Result(before, runs.size(), removed.executions, removed.outcomes, removed.attempts,
+                deleted ? left : left - removed.executions, runs);
+    }
+
+    /**
+     * The runs to remove: instances with executions, all of them finished before the cut-off, none still going, and
+     * none of them its job's latest execution.
+     */
+    private static List<Run> runs(JdbcClient jdbc, Instant before) {
+        return jdbc.sql("""
                 SELECT i.JOB_NAME, i.JOB_INSTANCE_ID FROM BATCH_JOB_INSTANCE i
                 WHERE EXISTS (SELECT 1 FROM BATCH_JOB_EXECUTION e WHERE e.JOB_INSTANCE_ID = i.JOB_INSTANCE_ID)
                   AND NOT EXISTS (SELECT 1 FROM BATCH_JOB_EXECUTION e WHERE e.JOB_INSTANCE_ID = i.JOB_INSTANCE_ID
@@ -81,48 +106,43 @@ public final class Purge {
                             GROUP BY li.JOB_NAME))
                 ORDER BY i.JOB_INSTANCE_ID
                 """)
-                .param("cutoff", cutoff)
+                .param("cutoff", Timestamp.from(before))
                 .query((rs, n) -> new Run(rs.getString(1), rs.getLong(2)))
                 .list();
-        int executions = 0;
-        long outcomes = 0;
-        long attempts = 0;
-        for (List<Long> ids : batches(runs.stream().map(Run::instanceId).toList())) {
-            executions += count(jdbc, "SELECT COUNT(*) FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID IN (:ids)", ids);
-            outcomes += count(jdbc, "SELECT COUNT(*) FROM CAPSYNC_PAIR WHERE JOB_INSTANCE_ID IN (:ids)", ids);
-            attempts += count(jdbc, "SELECT COUNT(*) FROM CAPSYNC_ATTEMPT WHERE JOB_EXECUTION_ID IN "
-                    + "(SELECT JOB_EXECUTION_ID FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID IN (:ids))", ids);
-        }
-        int total = jdbc.sql("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION").query(Integer.class).single();
-        return new Result(before, runs.size(), executions, outcomes, attempts, total - executions, runs);
+    }
+
+    private static List<Long> executionsOf(JdbcClient jdbc, List<Long> instances) {
+        return jdbc.sql("SELECT JOB_EXECUTION_ID FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID IN (:ids)")
+                .param("ids", instances).query(Long.class).list();
     }
 
     /** Children before parents, so that Spring Batch's foreign keys hold at every statement. */
-    private static void delete(JdbcClient jdbc, List<Run> runs) {
+    private static Removed delete(JdbcClient jdbc, List<Run> runs) {
+        Removed removed = new Removed();
         for (List<Long> instances : batches(runs.stream().map(Run::instanceId).toList())) {
-            List<Long> executions = jdbc.sql("SELECT JOB_EXECUTION_ID FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID IN (:ids)")
-                    .param("ids", instances).query(Long.class).list();
+            List<Long> executions = executionsOf(jdbc, instances);
             for (List<Long> ids : batches(executions)) {
-                update(jdbc, "DELETE FROM CAPSYNC_ATTEMPT WHERE JOB_EXECUTION_ID IN (:ids)", ids);
+                removed.attempts += update(jdbc, "DELETE FROM CAPSYNC_ATTEMPT WHERE JOB_EXECUTION_ID IN (:ids)", ids);
                 update(jdbc, "DELETE FROM BATCH_STEP_EXECUTION_CONTEXT WHERE STEP_EXECUTION_ID IN "
                         + "(SELECT STEP_EXECUTION_ID FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID IN (:ids))", ids);
                 update(jdbc, "DELETE FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID IN (:ids)", ids);
                 update(jdbc, "DELETE FROM BATCH_JOB_EXECUTION_CONTEXT WHERE JOB_EXECUTION_ID IN (:ids)", ids);
                 update(jdbc, "DELETE FROM BATCH_JOB_EXECUTION_PARAMS WHERE JOB_EXECUTION_ID IN (:ids)", ids);
             }
-            update(jdbc, "DELETE FROM CAPSYNC_PAIR WHERE JOB_INSTANCE_ID IN (:ids)", instances);
+            removed.outcomes += update(jdbc, "DELETE FROM CAPSYNC_PAIR WHERE JOB_INSTANCE_ID IN (:ids)", instances);
             update(jdbc, "DELETE FROM CAPSYNC_SNAPSHOT WHERE JOB_INSTANCE_ID IN (:ids)", instances);
-            update(jdbc, "DELETE FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID IN (:ids)", instances);
+            removed.executions += update(jdbc, "DELETE FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID IN (:ids)", instances);
             update(jdbc, "DELETE FROM BATCH_JOB_INSTANCE WHERE JOB_INSTANCE_ID IN (:ids)", instances);
         }
+        return removed;
     }
 
     private static int count(JdbcClient jdbc, String sql, List<Long> ids) {
         return jdbc.sql(sql).param("ids", ids).query(Integer.class).single();
     }
 
-    private static void update(JdbcClient jdbc, String sql, List<Long> ids) {
-        jdbc.sql(sql).param("ids", ids).update();
+    private static int update(JdbcClient jdbc, String sql, List<Long> ids) {
+        return jdbc.sql(sql).param("ids", ids).update();
     }
 
     private static List<List<Long>> batches(List<Long> ids) {
