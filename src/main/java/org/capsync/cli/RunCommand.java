@@ -1,5 +1,6 @@
 package org.capsync.cli;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 import org.capsync.copy.smb.SmbCredentials;
@@ -11,6 +12,7 @@ import org.capsync.definition.SourceFiles;
 import org.capsync.run.CapsyncHome;
 import org.capsync.run.DistributionJobConfiguration;
 import org.capsync.run.GracefulStop;
+import org.capsync.run.RepositoryGate;
 import org.capsync.run.RunCoordinator;
 import org.capsync.run.RunLock;
 import org.capsync.run.RunSummary;
@@ -21,6 +23,13 @@ import picocli.CommandLine.Parameters;
 /** {@code capsync run JOB}: distributes the job's files to every CAP, resuming the last run if it did not finish. */
 @Command(name = "run", description = "Copy the job's files to every CAP; resumes the job's last run if it did not complete.")
 public class RunCommand implements Callable<Integer> {
+
+    /**
+     * How long a run waits for history commands to let go of the repository before it opens it (see RepositoryGate).
+     * Queries hold it for well under a second; a first purge of a large backlog for minutes, and waiting for it is
+     * better than depending on its process.
+     */
+    private static final Duration READERS_WAIT = Duration.ofMinutes(10);
 
     private final CliEnvironment environment;
 
@@ -59,11 +68,12 @@ public class RunCommand implements Callable<Integer> {
         try (GracefulStop stop = GracefulStop.install()) {
             RunSummary summary;
             try (RunLock lock = RunLock.acquire(home, job.name());
-                 var context = RepositoryContext.open(home, job.name(), job.threads() + 4, beans -> {
-                     beans.registerSingleton("jobDefinition", job);
-                     beans.registerSingleton("capList", caps);
-                     beans.registerSingleton("smbCredentials", credentials);
-                 }, DistributionJobConfiguration.class)) {
+                 var context = RepositoryGate.openForRun(home, READERS_WAIT, () -> RepositoryContext.open(home, job.name(),
+                         job.threads() + 4, beans -> {
+                             beans.registerSingleton("jobDefinition", job);
+                             beans.registerSingleton("capList", caps);
+                             beans.registerSingleton("smbCredentials", credentials);
+                         }, DistributionJobConfiguration.class))) {
                 RunCoordinator coordinator = context.getBean(RunCoordinator.class);
                 stop.onSignal(coordinator::stopRunning);
                 summary = coordinator.run(startNew);
