@@ -7,16 +7,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.ZoneId;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import javax.sql.DataSource;
-
-import org.capsync.definition.JobFileParser;
+import org.capsync.history.HistoryDatabase;
+import org.capsync.history.HistoryQueries;
 import org.capsync.report.HtmlReport;
-import org.capsync.report.ReportQueries;
 import org.capsync.report.RunReport;
-import org.capsync.run.CapsyncHome;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.capsync.report.RunReports;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,7 +30,8 @@ import picocli.CommandLine.Parameters;
             "  capsync report client-lkp --html report.html",
             "  capsync report client-lkp --runs 60 --html /srv/www/capsync/client-lkp.html",
             "",
-            "Read-only: works while the job runs. Exit 2 if the job has no recorded run."})
+            "Read-only, from the same queries as history, show and caps; works while the job",
+            "runs. Exit 2 if the job has no recorded run."})
 public class ReportCommand implements Callable<Integer> {
 
     private final CliEnvironment environment;
@@ -58,36 +57,29 @@ public class ReportCommand implements Callable<Integer> {
         if (runs < 1 || runs > 1000) {
             throw new UsageException("--runs must be from 1 to 1000, not " + runs);
         }
-        String name = jobName();
+        String name = JobFiles.jobName(job, environment);
         Path target = environment.workingDir().resolve(html).toAbsolutePath().normalize();
         if (target.getParent() == null || !Files.isDirectory(target.getParent())) {
             throw new UsageException("cannot write " + target + ": no folder " + target.getParent());
         }
-        CapsyncHome home = environment.home();
-        if (!Files.isRegularFile(home.repository().resolve("capsync.mv.db"))) {
-            throw new UsageException("no runs recorded in " + home.root() + " yet: nothing to report on");
+        Optional<HistoryDatabase> opened = HistoryDatabase.open(environment.home());
+        if (opened.isEmpty()) {
+            throw new UsageException("no runs recorded in " + environment.home().root() + " yet: nothing to report on");
         }
         RunReport report;
-        try (var context = RepositoryContext.open(home, name, 2, beans -> { })) {
-            ReportQueries queries = new ReportQueries(JdbcClient.create(context.getBean(DataSource.class)), Clock.systemUTC());
-            if (!queries.hasRuns(name)) {
-                throw new UsageException("no runs of job '" + name + "' in " + home.root());
+        try (HistoryDatabase database = opened.get()) {
+            HistoryQueries queries = new HistoryQueries(database.jdbc());
+            if (!queries.hasJob(name)) {
+                throw new UsageException("no runs of job '" + name + "' in the job repository (jobs: "
+                        + String.join(", ", queries.jobs()) + ")");
             }
-            report = queries.report(name, runs);
+            report = new RunReports(queries, Clock.systemUTC()).report(name, runs);
         }
         write(target, new HtmlReport(ZoneId.systemDefault()).render(report));
         long stale = report.caps().stream().filter(RunReport.CapRow::isStale).count();
         environment.out().println(name + ": report on " + report.runs().size() + " executions, " + report.caps().size()
                 + " CAPs, " + stale + " not current: " + target);
         return 0;
-    }
-
-    /** A name as typed, or the name inside the job file the argument points at. */
-    private String jobName() {
-        if (job.matches("[A-Za-z0-9._-]+") && !job.endsWith(".yml") && !job.endsWith(".yaml")) {
-            return job;
-        }
-        return new JobFileParser().parse(JobFiles.locate(job, environment)).name();
     }
 
     /**

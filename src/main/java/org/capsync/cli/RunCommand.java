@@ -1,5 +1,6 @@
 package org.capsync.cli;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 import org.capsync.console.ConsoleMode;
@@ -7,6 +8,7 @@ import org.capsync.console.LiveConsole;
 import org.capsync.console.ProgressProbe;
 import org.capsync.console.RunDisplay;
 import org.capsync.console.Style;
+import org.capsync.copy.smb.SmbCredentials;
 import org.capsync.definition.CapList;
 import org.capsync.definition.CapListParser;
 import org.capsync.definition.JobDefinition;
@@ -15,6 +17,7 @@ import org.capsync.definition.SourceFiles;
 import org.capsync.run.CapsyncHome;
 import org.capsync.run.DistributionJobConfiguration;
 import org.capsync.run.GracefulStop;
+import org.capsync.run.RepositoryGate;
 import org.capsync.run.RunCoordinator;
 import org.capsync.run.RunLock;
 import org.capsync.run.RunSummary;
@@ -45,6 +48,13 @@ import picocli.CommandLine.Parameters;
             "Exit codes: 0 every CAP current, 1 failed (run again to resume), 2 bad input,",
             "            3 some CAPs not current, 4 the job is already running"})
 public class RunCommand implements Callable<Integer> {
+
+    /**
+     * How long a run waits for history commands to let go of the repository before it opens it (see RepositoryGate).
+     * Queries hold it for well under a second; a first purge of a large backlog for minutes, and waiting for it is
+     * better than depending on its process.
+     */
+    private static final Duration READERS_WAIT = Duration.ofMinutes(10);
 
     private final CliEnvironment environment;
 
@@ -78,28 +88,32 @@ public class RunCommand implements Callable<Integer> {
         }
         CapList caps = new CapListParser().parse(definition.caps());
         SourceFiles.resolve(definition);
-        return run(environment, environment.home().ensureExists(), definition, caps, startNew, quiet).exitCode();
+        // Checked before anything starts: a credentials file others can read is refused with exit 2.
+        SmbCredentials credentials = SmbCredentials.resolve(definition, environment.env());
+        return run(environment, environment.home().ensureExists(), definition, caps, credentials, startNew, quiet).exitCode();
     }
 
-    static RunSummary run(CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps, boolean startNew)
-            throws Exception {
-        return run(environment, home, job, caps, startNew, false);
+    static RunSummary run(CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps,
+            SmbCredentials credentials, boolean startNew) throws Exception {
+        return run(environment, home, job, caps, credentials, startNew, false);
     }
 
     /**
      * Runs the job and prints its summary line, last; a SIGTERM meanwhile stops it gracefully with the same exit code.
      * On a terminal a progress bar shows meanwhile (see {@link ConsoleMode}).
      */
-    static RunSummary run(CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps, boolean startNew,
-            boolean quiet) throws Exception {
+    static RunSummary run(CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps,
+            SmbCredentials credentials, boolean startNew, boolean quiet) throws Exception {
         ConsoleMode mode = ConsoleMode.choose(environment.terminal(), quiet);
         try (GracefulStop stop = GracefulStop.install()) {
             RunSummary summary;
             try (RunLock lock = RunLock.acquire(home, job.name());
-                 var context = RepositoryContext.open(home, job.name(), job.threads() + 4, mode.loggingProperties(), beans -> {
-                     beans.registerSingleton("jobDefinition", job);
-                     beans.registerSingleton("capList", caps);
-                 }, DistributionJobConfiguration.class)) {
+                 var context = RepositoryGate.openForRun(home, READERS_WAIT, () -> RepositoryContext.open(home, job.name(),
+                         job.threads() + 4, mode.loggingProperties(), beans -> {
+                             beans.registerSingleton("jobDefinition", job);
+                             beans.registerSingleton("capList", caps);
+                             beans.registerSingleton("smbCredentials", credentials);
+                         }, DistributionJobConfiguration.class))) {
                 RunCoordinator coordinator = context.getBean(RunCoordinator.class);
                 stop.onSignal(coordinator::stopRunning);
                 try (RunDisplay display = mode == ConsoleMode.LIVE

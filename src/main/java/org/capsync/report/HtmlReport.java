@@ -114,7 +114,8 @@ public final class HtmlReport {
     private String staleTitle(CapRow row) {
         StringBuilder s = new StringBuilder(row.cap()).append(" is not current:");
         for (Stale stale : row.stale()) {
-            s.append("\n").append(stale.file()).append(": stale since execution ").append(stale.sinceExecution())
+            s.append("\n").append(stale.file()).append(": stale since execution ")
+                    .append(stale.sinceExecution() == null ? "?" : stale.sinceExecution())
                     .append(stale.since() == null ? "" : " (" + dateTime.format(stale.since()) + ")")
                     .append(", ").append(stale.runsMissed()).append(stale.runsMissed() == 1 ? " run" : " runs")
                     .append(" without success").append(stale.lastError() == null ? "" : "; last: " + stale.lastError());
@@ -147,8 +148,8 @@ public final class HtmlReport {
             s.append(" (").append(dateTime.format(run.start())).append(")");
         }
         s.append(": ").append(cell.outcome().label());
-        if (cell.files().isEmpty()) {
-            s.append("\nnot in this run's CAP list");
+        if (cell.note() != null) {
+            s.append("\n").append(cell.note());
         }
         for (FileCell file : cell.files()) {
             s.append("\n").append(file.file()).append(": ").append(file.outcome().label());

@@ -9,7 +9,7 @@ public enum Outcome {
     UNFINISHED("unfinished", "#ffd43b", "in use when the execution stopped or still running; a restart carried on"),
     COPIED("copied", "#2f9e44", "the new file was written"),
     UNCHANGED("unchanged", "#a5d8ff", "the CAP already held the file"),
-    NOT_RUN("not run", "#e9ecef", "this execution did not get to it, or an earlier execution of the run had finished it");
+    NOT_RUN("not run", "#e9ecef", "this execution did not handle it: another execution of the run did, or it was not reached");
 
     private final String label;
     private final String colour;

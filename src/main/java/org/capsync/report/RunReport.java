@@ -32,18 +32,22 @@ public record RunReport(String job, Instant generated, List<Run> runs, List<CapR
     public record FileCell(String file, Outcome outcome, String reason, List<Attempt> attempts) {
     }
 
-    /** A CAP in one execution: the worst of its files' outcomes. */
-    public record Cell(long executionId, Outcome outcome, List<FileCell> files) {
+    /**
+     * A CAP in one execution: the worst of its files' outcomes.
+     *
+     * @param note why the execution did not handle the CAP (NOT_RUN, with no files), else null
+     */
+    public record Cell(long executionId, Outcome outcome, List<FileCell> files, String note) {
     }
 
     /**
      * A file of a CAP that is not current now: its last known outcome was skipped or failed.
      *
      * @param since          start of the first run after its last success (or of its first run, if none succeeded)
-     * @param sinceExecution that run's first execution
+     * @param sinceExecution that run's first execution, or null
      * @param runsMissed     runs since then that ended without making it current
      */
-    public record Stale(String file, Instant since, long sinceExecution, int runsMissed, String lastError) {
+    public record Stale(String file, Instant since, Long sinceExecution, int runsMissed, String lastError) {
     }
 
     /** A row of the grid: a CAP, whether it is stale now, and one cell per run (same order as {@link #runs()}). */

@@ -35,13 +35,14 @@ class CommandLineTest {
                 .containsPattern("(?m)^  run\\s+Copy the job's files")
                 .containsPattern("(?m)^  demo\\s+Try capsync")
                 .containsPattern("(?m)^  report\\s+Write an HTML page")
+                .containsPattern("(?m)^  history\\s+List job executions")
                 .containsPattern("(?m)^  generate-completion\\s+")
                 .contains("Examples:", "  capsync run client-lkp", "Exit codes: 0 every CAP current", "CAPSYNC_HOME")
                 .doesNotContain("hold-open");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"run", "demo", "report"})
+    @ValueSource(strings = {"run", "demo", "report", "history", "show", "caps", "verify", "purge"})
     void everyCommandHasHelpWithAnExample(String command) {
         Cli.Result help = Cli.run(dir, dir, command, "--help");
         Cli.Result same = Cli.run(dir, dir, "help", command);
@@ -84,7 +85,7 @@ class CommandLineTest {
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource({"rn, run", "rnu, run", "dmeo, demo", "reprot, report", "repor, report"})
+    @CsvSource({"rn, run", "rnu, run", "dmeo, demo", "reprot, report", "repor, report", "histroy, history", "cap, caps"})
     void aMistypedCommandIsExit2WithASuggestion(String typed, String meant) {
         Cli.Result result = Cli.run(dir, dir, typed, "client-lkp");
 

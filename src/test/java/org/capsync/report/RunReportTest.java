@@ -97,7 +97,7 @@ class RunReportTest {
                 .containsPattern("\n  1\\. \\d\\d:\\d\\d:\\d\\d in use .*\n  2\\. .*\n  3\\. ");
         assertThat(probe.titles.get("CAP_003@" + e1)).contains("failed after 1 attempt: ").contains("clidata.box");
         assertThat(probe.titles.get("CAP_001@" + executions.get(3))).contains("unfinished").contains("in use");
-        assertThat(probe.titles.get("CAP_002@" + executions.get(4))).contains("not run", "finished by execution " + executions.get(3) + " (copied)");
+        assertThat(probe.titles.get("CAP_002@" + executions.get(4))).contains("not run", "done by execution " + executions.get(3) + " of the same run (client.lkp copied)");
 
         assertThat(probe.bars).as("one bar per execution, oldest first").containsOnlyKeys(executions.stream().map(String::valueOf).toList());
         assertThat(probe.bars.get(String.valueOf(e1))).containsExactly("o-copied", "o-skipped", "o-failed");

@@ -8,9 +8,15 @@ import java.util.Map;
 
 import org.capsync.cli.CapsyncCli;
 import org.capsync.cli.CliEnvironment;
+import org.capsync.run.RepositoryDatabase;
 
 /** Runs capsync's command line in this JVM, with its own CAPSYNC_HOME and captured output. */
 public final class Cli {
+
+    static {
+        // As CapsyncApplication.main does: a test JVM that ends up serving the repository binds to loopback only.
+        RepositoryDatabase.confineToLoopback();
+    }
 
     private Cli() {
     }
@@ -23,7 +29,13 @@ public final class Cli {
     }
 
     public static Result run(Path home, Path workingDir, String... args) {
+        return run(home, workingDir, Map.of(), args);
+    }
+
+    /** With extra environment variables (e.g. CAPSYNC_SMB_USER) on top of this process's own. */
+    public static Result run(Path home, Path workingDir, Map<String, String> extraEnv, String... args) {
         Map<String, String> env = new HashMap<>(System.getenv());
+        env.putAll(extraEnv);
         env.put("CAPSYNC_HOME", home.toString());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -34,5 +46,9 @@ public final class Cli {
 
     public static Result run(TestSite site, String... args) {
         return run(site.home(), site.root(), args);
+    }
+
+    public static Result run(TestSite site, Map<String, String> extraEnv, String... args) {
+        return run(site.home(), site.root(), extraEnv, args);
     }
 }
