@@ -73,7 +73,7 @@ class JobLogTest {
         try (ClientSimulator client = ClientSimulator.hold(site.capFile("CAP_001"), Duration.ofMinutes(2));
              CapsyncProcess killed = CapsyncProcess.run(site, "run", "job.yml")) {
             killed.awaitOnlyRetriesLeft(site.home());
-            killed.kill();
+            killed.killOnceWritten();
         }
 
         long execution;

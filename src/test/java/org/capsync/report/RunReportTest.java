@@ -60,7 +60,7 @@ class RunReportTest {
         try (ClientSimulator client = ClientSimulator.hold(site.capFile("CAP_001"), Duration.ofMinutes(2));
              CapsyncProcess killed = CapsyncProcess.run(site, "run", "job.yml")) {
             killed.awaitOnlyRetriesLeft(site.home());
-            killed.kill();
+            killed.killOnceWritten();
         }
         executions.add((Long) Repository.query(site.home(), "SELECT MAX(JOB_EXECUTION_ID) AS ID FROM BATCH_JOB_EXECUTION").get(0).get("ID"));
         run(3);

@@ -88,6 +88,16 @@ public final class CapsyncProcess implements AutoCloseable {
         throw new AssertionError("the run never got to only retries left\nstdout:\n" + out() + "\nstderr:\n" + err());
     }
 
+    /**
+     * SIGKILL once what the run has committed so far is on disk. H2 writes committed changes to the file within about
+     * a second (its WRITE_DELAY and auto-commit delay); a kill sooner loses them, and a run killed in its first second
+     * would look as if it had never started. What the test saw through the run's server is then what the file holds.
+     */
+    public void killOnceWritten() throws InterruptedException {
+        Thread.sleep(2000);
+        kill();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
