@@ -3,6 +3,11 @@ package org.capsync.cli;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
+import org.capsync.console.ConsoleMode;
+import org.capsync.console.LiveConsole;
+import org.capsync.console.ProgressProbe;
+import org.capsync.console.RunDisplay;
+import org.capsync.console.Style;
 import org.capsync.copy.smb.SmbCredentials;
 import org.capsync.definition.CapList;
 import org.capsync.definition.CapListParser;
@@ -16,12 +21,32 @@ import org.capsync.run.RepositoryGate;
 import org.capsync.run.RunCoordinator;
 import org.capsync.run.RunLock;
 import org.capsync.run.RunSummary;
+import org.springframework.jdbc.core.JdbcTemplate;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code capsync run JOB}: distributes the job's files to every CAP, resuming the last run if it did not finish. */
-@Command(name = "run", description = "Copy the job's files to every CAP; resumes the job's last run if it did not complete.")
+@Command(name = "run",
+        description = {"Copy the job's files to every CAP; resume the last run if it did not complete.",
+                "A CAP whose file a client holds open is retried with backoff, then skipped."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  capsync run client-lkp              the job in jobs/client-lkp.yml",
+            "  capsync run /srv/capsync/lkp.yml --threads 8",
+            "  capsync run client-lkp --new        give up an unfinished run, start afresh",
+            "  capsync run client-lkp --quiet      from cron: only the CAPs left behind",
+            "",
+            "On a terminal a progress bar shows the CAPs done, copied, skipped, failed,",
+            "retrying, and the time left. Otherwise (cron, a pipe): no bar, no colour,",
+            "one line per attempt that was not a plain success.",
+            "The last line on stdout is the summary, for scripts (one line):",
+            "  client-lkp: 18 copied, 1 unchanged, 1 skipped, 0 failed",
+            "              (execution 42, COMPLETED_WITH_SKIPS)",
+            "Every attempt is logged in CAPSYNC_HOME/logs/JOB.log.",
+            "Exit codes: 0 every CAP current, 1 failed (run again to resume), 2 bad input,",
+            "            3 some CAPs not current, 4 the job is already running"})
 public class RunCommand implements Callable<Integer> {
 
     /**
@@ -33,6 +58,9 @@ public class RunCommand implements Callable<Integer> {
 
     private final CliEnvironment environment;
 
+    @Mixin
+    HelpOption help;
+
     @Parameters(paramLabel = "JOB", description = "a job file (jobs/client-lkp.yml) or a job name (client-lkp = jobs/client-lkp.yml)")
     String job;
 
@@ -41,6 +69,9 @@ public class RunCommand implements Callable<Integer> {
 
     @Option(names = "--threads", paramLabel = "N", description = "copy to N CAPs at a time (overrides the job file)")
     Integer threads;
+
+    @Option(names = {"-q", "--quiet"}, description = "only problems (CAPs skipped or failed) and the summary line; no progress bar")
+    boolean quiet;
 
     public RunCommand(CliEnvironment environment) {
         this.environment = environment;
@@ -59,24 +90,38 @@ public class RunCommand implements Callable<Integer> {
         SourceFiles.resolve(definition);
         // Checked before anything starts: a credentials file others can read is refused with exit 2.
         SmbCredentials credentials = SmbCredentials.resolve(definition, environment.env());
-        return run(environment, environment.home().ensureExists(), definition, caps, credentials, startNew).exitCode();
+        return run(environment, environment.home().ensureExists(), definition, caps, credentials, startNew, quiet).exitCode();
     }
 
-    /** Runs the job and prints its summary line; a SIGTERM meanwhile stops it gracefully with the same exit code. */
     static RunSummary run(CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps,
             SmbCredentials credentials, boolean startNew) throws Exception {
+        return run(environment, home, job, caps, credentials, startNew, false);
+    }
+
+    /**
+     * Runs the job and prints its summary line, last; a SIGTERM meanwhile stops it gracefully with the same exit code.
+     * On a terminal a progress bar shows meanwhile (see {@link ConsoleMode}).
+     */
+    static RunSummary run(CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps,
+            SmbCredentials credentials, boolean startNew, boolean quiet) throws Exception {
+        ConsoleMode mode = ConsoleMode.choose(environment.terminal(), quiet);
         try (GracefulStop stop = GracefulStop.install()) {
             RunSummary summary;
             try (RunLock lock = RunLock.acquire(home, job.name());
                  var context = RepositoryGate.openForRun(home, READERS_WAIT, () -> RepositoryContext.open(home, job.name(),
-                         job.threads() + 4, beans -> {
+                         job.threads() + 4, mode.loggingProperties(), beans -> {
                              beans.registerSingleton("jobDefinition", job);
                              beans.registerSingleton("capList", caps);
                              beans.registerSingleton("smbCredentials", credentials);
                          }, DistributionJobConfiguration.class))) {
                 RunCoordinator coordinator = context.getBean(RunCoordinator.class);
                 stop.onSignal(coordinator::stopRunning);
-                summary = coordinator.run(startNew);
+                try (RunDisplay display = mode == ConsoleMode.LIVE
+                        ? LiveConsole.start(environment.out(), job.name(), new ProgressProbe(context.getBean(JdbcTemplate.class), job.name()),
+                                Style.forTerminal(environment.env()), environment.env())
+                        : RunDisplay.none()) {
+                    summary = coordinator.run(startNew);
+                }
             }
             environment.out().println(summary.line());
             return summary;
