@@ -3,6 +3,8 @@ package org.capsync.cli;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
+import javax.sql.DataSource;
+
 import org.capsync.console.ConsoleMode;
 import org.capsync.console.LiveConsole;
 import org.capsync.console.ProgressProbe;
@@ -18,6 +20,7 @@ import org.capsync.run.CapsyncHome;
 import org.capsync.run.DistributionJobConfiguration;
 import org.capsync.run.GracefulStop;
 import org.capsync.run.RepositoryGate;
+import org.capsync.run.RepositoryHandOver;
 import org.capsync.run.RunCoordinator;
 import org.capsync.run.RunLock;
 import org.capsync.run.RunSummary;
@@ -54,6 +57,9 @@ public class RunCommand implements Callable<Integer> {
      * Queries hold it for well under a second; a first purge of a large backlog for minutes, and waiting for it is
      * better than depending on its process.
      */
+    /** How long a finished run keeps serving the repository to other jobs' runs that joined it. */
+    private static final Duration SERVE_OTHERS_MAX = Duration.ofHours(12);
+
     private static final Duration READERS_WAIT = Duration.ofMinutes(10);
 
     private final CliEnvironment environment;
@@ -122,6 +128,10 @@ public class RunCommand implements Callable<Integer> {
                         : RunDisplay.none()) {
                     summary = coordinator.run(startNew);
                 }
+                // The job is done: let its next run start, but keep serving the repository to runs of other jobs
+                // that joined this process's server, whose connections would break if it exited now.
+                lock.close();
+                RepositoryHandOver.awaitProcessesServedBy(context.getBean(DataSource.class), SERVE_OTHERS_MAX);
             }
             environment.out().println(summary.line());
             return summary;
