@@ -55,7 +55,7 @@ public final class ClientSimulator implements AutoCloseable {
     }
 
     /** The command that starts capsync itself again: the Boot jar when run from it, else this classpath. */
-    static List<String> javaCommand() {
+    public static List<String> javaCommand() {
         String javaBin = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String classPath = System.getProperty("java.class.path");

@@ -23,7 +23,13 @@ public final class Cli {
     }
 
     public static Result run(Path home, Path workingDir, String... args) {
+        return run(home, workingDir, Map.of(), args);
+    }
+
+    /** With {@code extraEnv} on top of this process's environment (a shared repository's CAPSYNC_DB_* for instance). */
+    public static Result run(Path home, Path workingDir, Map<String, String> extraEnv, String... args) {
         Map<String, String> env = new HashMap<>(System.getenv());
+        env.putAll(extraEnv);
         env.put("CAPSYNC_HOME", home.toString());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -34,5 +40,9 @@ public final class Cli {
 
     public static Result run(TestSite site, String... args) {
         return run(site.home(), site.root(), args);
+    }
+
+    public static Result run(TestSite site, Map<String, String> extraEnv, String... args) {
+        return run(site.home(), site.root(), extraEnv, args);
     }
 }

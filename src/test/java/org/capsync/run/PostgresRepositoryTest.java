@@ -1,0 +1,196 @@
+package org.capsync.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.capsync.demo.ClientSimulator;
+import org.capsync.support.CapsyncProcess;
+import org.capsync.support.Cli;
+import org.capsync.support.PostgresServer;
+import org.capsync.support.TestSite;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * capsync recording to a shared PostgreSQL repository ({@code CAPSYNC_DB_URL}) on a real server: the schema comes from
+ * Flyway, a run, a restart after {@code kill -9}, and two site servers recording into one database at once.
+ */
+class PostgresRepositoryTest {
+
+    @RegisterExtension
+    static PostgresServer postgres = new PostgresServer();
+
+    private static final AtomicInteger databases = new AtomicInteger();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRunRecordsEveryPairInTheSharedRepositoryAndNothingInH2() {
+        String db = newDatabase();
+        TestSite site = TestSite.withCaps(dir, 5);
+
+        Cli.Result first = Cli.run(site, postgres.env(db), "run", site.jobFile().toString());
+        Cli.Result second = Cli.run(site, postgres.env(db), "run", site.jobFile().toString());
+
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.lastLine()).matches("client-lkp: 5 copied, 0 unchanged, 0 skipped, 0 failed \\(execution \\d+, COMPLETED\\)");
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        assertThat(second.lastLine()).startsWith("client-lkp: 0 copied, 5 unchanged, 0 skipped, 0 failed");
+        JdbcTemplate jdbc = jdbc(db);
+        assertThat(jdbc.queryForList("SELECT STATUS FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID", String.class))
+                .containsExactly("COMPLETED", "COMPLETED");
+        assertThat(statusCounts(jdbc, "client-lkp")).containsEntry("COPIED", 5).containsEntry("UNCHANGED", 5).hasSize(2);
+        assertThat(jdbc.queryForList("SELECT \"version\" FROM \"flyway_schema_history\" WHERE \"success\" ORDER BY \"installed_rank\"",
+                String.class)).startsWith("1", "2");
+        for (String cap : site.caps()) {
+            assertThat(site.capBytes(cap)).isEqualTo(site.sourceBytes());
+        }
+        assertThat(site.home().resolve("repository/capsync.mv.db")).doesNotExist();
+    }
+
+    @Test
+    void aRunKilledDuringItsRetriesIsRestartedAndResumesWithoutRecopying() throws Exception {
+        String db = newDatabase();
+        TestSite site = TestSite.withCaps(dir, 4).retry("{ attempts: 60, delay: 500ms, multiplier: 1, max-delay: 500ms }");
+        Files.write(site.capFile("CAP_002"), TestSite.bytes(100, 3));
+        JdbcTemplate jdbc = jdbc(db);
+
+        long killedExecution;
+        try (ClientSimulator client = ClientSimulator.hold(site.capFile("CAP_002"), Duration.ofMinutes(2))) {
+            CapsyncProcess child = CapsyncProcess.start(site, postgres.env(db), "run", site.jobFile().toString());
+            awaitRetrying(jdbc, child, "CAP_002");
+            child.kill();
+            killedExecution = jdbc.queryForObject("SELECT MAX(JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION", Long.class);
+            assertThat(jdbc.queryForObject("SELECT STATUS FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = ?", String.class,
+                    killedExecution)).as("left behind by the killed process").isEqualTo("STARTED");
+        }
+
+        Cli.Result restart = Cli.run(site, postgres.env(db), "run", site.jobFile().toString());
+
+        assertThat(restart.exitCode()).as(restart.out() + restart.err()).isZero();
+        assertThat(restart.lastLine()).as("only the pair left unfinished is copied again")
+                .matches("client-lkp: 1 copied, 0 unchanged, 0 skipped, 0 failed \\(execution \\d+, COMPLETED\\)");
+        List<Map<String, Object>> executions = jdbc.queryForList(
+                "SELECT JOB_EXECUTION_ID, JOB_INSTANCE_ID, STATUS FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID");
+        assertThat(executions).hasSize(2);
+        assertThat(executions.get(0).get("STATUS")).isEqualTo("FAILED");
+        assertThat(executions.get(1).get("STATUS")).isEqualTo("COMPLETED");
+        assertThat(executions.get(1).get("JOB_INSTANCE_ID")).as("a restart, not a new run").isEqualTo(executions.get(0).get("JOB_INSTANCE_ID"));
+        long restartExecution = ((Number) executions.get(1).get("JOB_EXECUTION_ID")).longValue();
+        Map<String, Long> copiedBy = new TreeMap<>();
+        jdbc.query("SELECT CAP_NAME, JOB_EXECUTION_ID FROM CAPSYNC_PAIR WHERE STATUS = 'COPIED'",
+                (java.sql.ResultSet rs) -> {
+                    copiedBy.put(rs.getString(1), rs.getLong(2));
+                });
+        assertThat(copiedBy).containsOnly(Map.entry("CAP_001", killedExecution), Map.entry("CAP_002", restartExecution),
+                Map.entry("CAP_003", killedExecution), Map.entry("CAP_004", killedExecution));
+        for (String cap : site.caps()) {
+            assertThat(site.capBytes(cap)).isEqualTo(site.sourceBytes());
+        }
+        assertThat(site.strayFilesAtCaps()).isEmpty();
+    }
+
+    @Test
+    void twoSiteServersRecordIntoOneDatabaseAtTheSameTime() throws Exception {
+        String db = newDatabase();
+        TestSite north = TestSite.withCaps(dir.resolve("north"), 40).jobName("client-lkp-north").threads(4);
+        TestSite south = TestSite.withCaps(dir.resolve("south"), 30).jobName("client-lkp-south").threads(4);
+        south.source("client.lkp", TestSite.bytes(20_000, 99));
+
+        for (String expected : List.of("copied", "unchanged")) {
+            // Both start on an empty database the first time: Flyway's migration and the job repository race too.
+            CapsyncProcess a = CapsyncProcess.start(north, postgres.env(db), "run", north.jobFile().toString());
+            CapsyncProcess b = CapsyncProcess.start(south, postgres.env(db), "run", south.jobFile().toString());
+            Cli.Result ra = a.await(Duration.ofMinutes(2));
+            Cli.Result rb = b.await(Duration.ofMinutes(2));
+
+            assertThat(ra.exitCode()).as(ra.out() + ra.err()).isZero();
+            assertThat(rb.exitCode()).as(rb.out() + rb.err()).isZero();
+            assertThat(ra.lastLine()).startsWith("client-lkp-north: " + (expected.equals("copied") ? "40 copied, 0 unchanged" : "0 copied, 40 unchanged"));
+            assertThat(rb.lastLine()).startsWith("client-lkp-south: " + (expected.equals("copied") ? "30 copied, 0 unchanged" : "0 copied, 30 unchanged"));
+        }
+
+        JdbcTemplate jdbc = jdbc(db);
+        assertThat(jdbc.queryForList("SELECT JOB_NAME FROM BATCH_JOB_INSTANCE ORDER BY JOB_NAME", String.class))
+                .containsExactly("client-lkp-north", "client-lkp-north", "client-lkp-south", "client-lkp-south");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION WHERE STATUS <> 'COMPLETED'", Integer.class)).isZero();
+        assertThat(statusCounts(jdbc, "client-lkp-north")).containsExactlyInAnyOrderEntriesOf(Map.of("COPIED", 40, "UNCHANGED", 40));
+        assertThat(statusCounts(jdbc, "client-lkp-south")).containsExactlyInAnyOrderEntriesOf(Map.of("COPIED", 30, "UNCHANGED", 30));
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM CAPSYNC_PAIR p JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = p.JOB_INSTANCE_ID "
+                + "WHERE i.JOB_NAME <> p.JOB_NAME", Integer.class)).as("every pair recorded under its own job").isZero();
+        for (String cap : south.caps()) {
+            assertThat(south.capBytes(cap)).isEqualTo(south.sourceBytes());
+        }
+        for (String cap : north.caps()) {
+            assertThat(north.capBytes(cap)).isEqualTo(north.sourceBytes());
+        }
+    }
+
+    @Test
+    void aWrongPasswordIsExitOneAndThePasswordIsNeverPrinted() {
+        String db = newDatabase();
+        TestSite site = TestSite.withCaps(dir, 2);
+        Map<String, String> env = Map.of("CAPSYNC_DB_URL", postgres.jdbcUrl(db), "CAPSYNC_DB_USER", PostgresServer.DB_USER,
+                "CAPSYNC_DB_PASSWORD", "not-the-Secret-4711");
+
+        Cli.Result result = Cli.run(site, env, "run", site.jobFile().toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).contains("cannot connect to the job repository").contains("password authentication failed");
+        assertThat(result.out() + result.err()).doesNotContain("not-the-Secret-4711").doesNotContain(postgres.password());
+        assertThat(site.strayFilesAtCaps()).isEmpty();
+        assertThat(site.capFile("CAP_001")).doesNotExist();
+    }
+
+    private static String newDatabase() {
+        String name = "capsync_" + databases.incrementAndGet();
+        postgres.createDatabase(name);
+        return name;
+    }
+
+    private static JdbcTemplate jdbc(String db) {
+        return new JdbcTemplate(new DriverManagerDataSource(postgres.jdbcUrl(db), PostgresServer.DB_USER, postgres.password()));
+    }
+
+    private static Map<String, Integer> statusCounts(JdbcTemplate jdbc, String job) {
+        Map<String, Integer> counts = new TreeMap<>();
+        jdbc.query("SELECT STATUS, COUNT(*) FROM CAPSYNC_PAIR WHERE JOB_NAME = ? GROUP BY STATUS",
+                (java.sql.ResultSet rs) -> {
+                    counts.put(rs.getString(1), rs.getInt(2));
+                }, job);
+        return counts;
+    }
+
+    /** Until the child has recorded an in-use attempt for {@code cap} and finished every other CAP. */
+    private static void awaitRetrying(JdbcTemplate jdbc, CapsyncProcess child, String cap) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && child.isAlive()) {
+            try {
+                Integer waiting = jdbc.queryForObject("SELECT COUNT(*) FROM CAPSYNC_PAIR WHERE CAP_NAME = ? AND STATUS = 'RETRY' AND ATTEMPTS >= 2",
+                        Integer.class, cap);
+                Integer others = jdbc.queryForObject("SELECT COUNT(*) FROM CAPSYNC_PAIR WHERE CAP_NAME <> ? AND STATUS = 'COPIED'",
+                        Integer.class, cap);
+                if (waiting != null && waiting == 1 && others != null && others == 3) {
+                    return;
+                }
+            } catch (DataAccessException notYet) {
+                // the child has not created the schema yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the child never got to retrying " + cap + " (alive: " + child.isAlive() + ")");
+    }
+}
