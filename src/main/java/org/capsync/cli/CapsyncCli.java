@@ -44,7 +44,7 @@ public final class CapsyncCli {
         return RunSummary.EXIT_FAILED;
     }
 
-    private static String message(Exception e) {
+    static String message(Exception e) {
         if (e instanceof DefinitionException || e instanceof RunLock.RunInProgress || e instanceof UncheckedIOException
                 || e instanceof UsageException || e instanceof RepositoryLocation.InvalidSetting) {
             return e.getMessage();

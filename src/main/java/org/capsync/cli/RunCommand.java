@@ -1,22 +1,31 @@
 package org.capsync.cli;
 
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 
 import org.capsync.definition.CapList;
 import org.capsync.definition.CapListParser;
 import org.capsync.definition.JobDefinition;
 import org.capsync.definition.JobFileParser;
 import org.capsync.definition.SourceFiles;
+import org.capsync.ops.RunReporting;
 import org.capsync.run.CapsyncHome;
 import org.capsync.run.DistributionJobConfiguration;
 import org.capsync.run.RunCoordinator;
 import org.capsync.run.RunLock;
 import org.capsync.run.RunSummary;
+import org.springframework.jdbc.core.JdbcTemplate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code capsync run JOB}: distributes the job's files to every CAP, resuming the last run if it did not finish. */
+/**
+ * {@code capsync run JOB}: distributes the job's files to every CAP, resuming the last run if it did not finish. After
+ * the run, whatever its outcome, the job's metrics file and {@code on-failure}/{@code on-skips} hook ({@link RunReporting}).
+ */
 @Command(name = "run", description = "Copy the job's files to every CAP; resumes the job's last run if it did not complete.")
 public class RunCommand implements Callable<Integer> {
 
@@ -38,27 +47,61 @@ public class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         JobDefinition definition = new JobFileParser().parse(JobFiles.locate(job, environment));
-        if (threads != null) {
-            if (threads < 1 || threads > 256) {
-                throw new UsageException("--threads must be from 1 to 256, not " + threads);
+        RunReporting reporting = reporting(definition);
+        Instant started = Instant.now();
+        AtomicBoolean reported = new AtomicBoolean();
+        try {
+            if (threads != null) {
+                if (threads < 1 || threads > 256) {
+                    throw new UsageException("--threads must be from 1 to 256, not " + threads);
+                }
+                definition = definition.withThreads(threads);
             }
-            definition = definition.withThreads(threads);
+            CapList caps = new CapListParser().parse(definition.caps());
+            SourceFiles.resolve(definition);
+            RunSummary summary = run(environment.home().ensureExists(), definition, caps, startNew, (result, repository) -> {
+                // Still under the run lock: the next run's report cannot overtake this one.
+                reporting.afterRun(started, result, repository);
+                reported.set(true);
+            });
+            environment.out().println(summary.line());
+            return summary.exitCode();
+        } catch (RunLock.RunInProgress e) {
+            throw e; // the run in progress reports for itself
+        } catch (Exception e) {
+            if (!reported.get()) {
+                reporting.afterEarlyEnd(started, CapsyncCli.exitCode(e), CapsyncCli.message(e));
+            }
+            throw e;
         }
-        CapList caps = new CapListParser().parse(definition.caps());
-        SourceFiles.resolve(definition);
-        RunSummary summary = run(environment.home().ensureExists(), definition, caps, startNew);
-        environment.out().println(summary.line());
-        return summary.exitCode();
+    }
+
+    private RunReporting reporting(JobDefinition definition) {
+        Path logs = new CapsyncHome(CapsyncHome.rootFromEnvironment(environment.env())).logs();
+        try {
+            return RunReporting.forJob(definition, environment.env(), logs);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     static RunSummary run(CapsyncHome home, JobDefinition definition, CapList caps, boolean startNew) throws Exception {
+        return run(home, definition, caps, startNew, (summary, repository) -> {
+        });
+    }
+
+    /** Runs the job under its lock; {@code afterRun} sees the summary and the repository before either is let go. */
+    static RunSummary run(CapsyncHome home, JobDefinition definition, CapList caps, boolean startNew,
+            BiConsumer<RunSummary, JdbcTemplate> afterRun) throws Exception {
         final JobDefinition job = definition;
         try (RunLock lock = RunLock.acquire(home, job.name());
              var context = RepositoryContext.open(home, job.name(), job.threads() + 4, beans -> {
                  beans.registerSingleton("jobDefinition", job);
                  beans.registerSingleton("capList", caps);
              }, DistributionJobConfiguration.class)) {
-            return context.getBean(RunCoordinator.class).run(startNew);
+            RunSummary summary = context.getBean(RunCoordinator.class).run(startNew);
+            afterRun.accept(summary, context.getBean(JdbcTemplate.class));
+            return summary;
         }
     }
 }

@@ -24,11 +24,16 @@ public record CapsyncHome(Path root, RepositoryLocation repositoryLocation) {
 
     /** {@code CAPSYNC_HOME} and the repository chosen by the {@code CAPSYNC_DB_*} variables. */
     public static CapsyncHome fromEnvironment(Map<String, String> env) {
+        Path root = rootFromEnvironment(env);
+        return new CapsyncHome(root, RepositoryLocation.fromEnvironment(env, root.resolve("repository")));
+    }
+
+    /** The {@code CAPSYNC_HOME} folder alone, without choosing a repository (which fails on bad CAPSYNC_DB_* settings). */
+    public static Path rootFromEnvironment(Map<String, String> env) {
         String value = env.get("CAPSYNC_HOME");
-        Path root = (value != null && !value.isBlank()
+        return (value != null && !value.isBlank()
                 ? Path.of(value)
                 : Path.of(System.getProperty("user.home"), ".capsync")).toAbsolutePath().normalize();
-        return new CapsyncHome(root, RepositoryLocation.fromEnvironment(env, root.resolve("repository")));
     }
 
     public CapsyncHome ensureExists() {

@@ -15,6 +15,7 @@ import org.capsync.demo.ClientSimulator;
 import org.capsync.support.CapsyncProcess;
 import org.capsync.support.Cli;
 import org.capsync.support.PostgresServer;
+import org.capsync.support.PromFile;
 import org.capsync.support.TestSite;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -137,6 +138,30 @@ class PostgresRepositoryTest {
         for (String cap : north.caps()) {
             assertThat(north.capBytes(cap)).isEqualTo(north.sourceBytes());
         }
+    }
+
+    @Test
+    void theMetricsOfARunWithASkippedCapAreReadFromTheSharedRepository() throws Exception {
+        String db = newDatabase();
+        TestSite site = TestSite.withCaps(dir.resolve("site"), 3).retry("{ attempts: 1 }");
+        Path metrics = Files.createDirectories(dir.resolve("metrics"));
+        Files.write(site.capFile("CAP_002"), TestSite.bytes(10, 4));
+        Map<String, String> env = new java.util.HashMap<>(postgres.env(db));
+        env.put("CAPSYNC_METRICS_DIR", metrics.toString());
+
+        Cli.Result result;
+        try (ClientSimulator client = ClientSimulator.hold(site.capFile("CAP_002"), Duration.ofMinutes(1))) {
+            result = Cli.run(site, env, "run", site.jobFile().toString());
+        }
+
+        assertThat(result.exitCode()).as(result.out() + result.err()).isEqualTo(3);
+        Map<String, Double> m = PromFile.samples(metrics.resolve("capsync_client-lkp.prom"));
+        assertThat(m).containsEntry("capsync_stale_caps{job=\"client-lkp\"}", 1.0)
+                .containsEntry("capsync_caps{job=\"client-lkp\",status=\"SKIPPED\"}", 1.0)
+                .containsEntry("capsync_caps{job=\"client-lkp\",status=\"COPIED\"}", 2.0);
+        java.sql.Timestamp started = jdbc(db).queryForObject("SELECT START_TIME FROM BATCH_JOB_EXECUTION", java.sql.Timestamp.class);
+        assertThat(m.get("capsync_stale_oldest_since_timestamp_seconds{job=\"client-lkp\"}"))
+                .isCloseTo(started.toInstant().toEpochMilli() / 1000.0, org.assertj.core.api.Assertions.within(0.0011));
     }
 
     @Test
