@@ -7,6 +7,7 @@ import org.capsync.definition.CapList;
 import org.capsync.definition.CapListParser;
 import org.capsync.definition.JobDefinition;
 import org.capsync.definition.JobFileParser;
+import org.capsync.demo.BriefHolder;
 import org.capsync.demo.ClientSimulator;
 import org.capsync.demo.DemoSite;
 import org.capsync.run.CapsyncHome;
@@ -42,15 +43,15 @@ public class DemoCommand implements Callable<Integer> {
         }
         JobDefinition job = new JobFileParser().parse(site.jobFile());
         CapList caps = new CapListParser().parse(job.caps());
-        environment.out().println("Clients hold client.lkp open at " + DemoSite.BRIEFLY_HELD + " (for 6 s) and at "
+        environment.out().println("Clients hold client.lkp open at " + DemoSite.BRIEFLY_HELD + " (until a few seconds after capsync finds it in use) and at "
                 + DemoSite.HELD + " (throughout the run).");
         environment.out().flush();
         RunSummary summary;
-        try (ClientSimulator brief = ClientSimulator.hold(site.capFile(DemoSite.BRIEFLY_HELD), Duration.ofSeconds(6));
-             ClientSimulator held = ClientSimulator.hold(site.capFile(DemoSite.HELD), Duration.ofMinutes(5))) {
-            summary = RunCommand.run(home, job, caps, false);
+        try (ClientSimulator brief = ClientSimulator.hold(site.capFile(DemoSite.BRIEFLY_HELD), Duration.ofMinutes(1));
+             ClientSimulator held = ClientSimulator.hold(site.capFile(DemoSite.HELD), Duration.ofMinutes(5));
+             BriefHolder letGo = BriefHolder.releaseAfterRefusal(brief, home, DemoSite.BRIEFLY_HELD, Duration.ofSeconds(3))) {
+            summary = RunCommand.run(environment, home, job, caps, false);
         }
-        environment.out().println(summary.line());
         environment.out().println();
         environment.out().println("Look at what happened:  ./capsync history " + job.name() + "   and   ./capsync show " + summary.executionId());
         environment.out().println("Run it again:           ./capsync demo   (the CAPs already current are left unchanged)");

@@ -14,6 +14,7 @@ import org.capsync.definition.SourceFiles;
 import org.capsync.ops.RunReporting;
 import org.capsync.run.CapsyncHome;
 import org.capsync.run.DistributionJobConfiguration;
+import org.capsync.run.GracefulStop;
 import org.capsync.run.RunCoordinator;
 import org.capsync.run.RunLock;
 import org.capsync.run.RunSummary;
@@ -59,13 +60,10 @@ public class RunCommand implements Callable<Integer> {
             }
             CapList caps = new CapListParser().parse(definition.caps());
             SourceFiles.resolve(definition);
-            RunSummary summary = run(environment.home().ensureExists(), definition, caps, startNew, (result, repository) -> {
-                // Still under the run lock: the next run's report cannot overtake this one.
-                reporting.afterRun(started, result, repository);
+            return run(environment, environment.home().ensureExists(), definition, caps, startNew, (summary, repository) -> {
+                reporting.afterRun(started, summary, repository);
                 reported.set(true);
-            });
-            environment.out().println(summary.line());
-            return summary.exitCode();
+            }).exitCode();
         } catch (RunLock.RunInProgress e) {
             throw e; // the run in progress reports for itself
         } catch (Exception e) {
@@ -85,22 +83,30 @@ public class RunCommand implements Callable<Integer> {
         }
     }
 
-    static RunSummary run(CapsyncHome home, JobDefinition definition, CapList caps, boolean startNew) throws Exception {
-        return run(home, definition, caps, startNew, (summary, repository) -> {
+    /** Runs the job and prints its summary line; a SIGTERM meanwhile stops it gracefully with the same exit code. */
+    static RunSummary run(CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps, boolean startNew)
+            throws Exception {
+        return run(environment, home, job, caps, startNew, (summary, repository) -> {
         });
     }
 
-    /** Runs the job under its lock; {@code afterRun} sees the summary and the repository before either is let go. */
-    static RunSummary run(CapsyncHome home, JobDefinition definition, CapList caps, boolean startNew,
+    /** As above; {@code afterRun} sees the summary and the repository before the summary line is printed. */
+    static RunSummary run(CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps, boolean startNew,
             BiConsumer<RunSummary, JdbcTemplate> afterRun) throws Exception {
-        final JobDefinition job = definition;
-        try (RunLock lock = RunLock.acquire(home, job.name());
-             var context = RepositoryContext.open(home, job.name(), job.threads() + 4, beans -> {
-                 beans.registerSingleton("jobDefinition", job);
-                 beans.registerSingleton("capList", caps);
-             }, DistributionJobConfiguration.class)) {
-            RunSummary summary = context.getBean(RunCoordinator.class).run(startNew);
-            afterRun.accept(summary, context.getBean(JdbcTemplate.class));
+        try (GracefulStop stop = GracefulStop.install()) {
+            RunSummary summary;
+            try (RunLock lock = RunLock.acquire(home, job.name());
+                 var context = RepositoryContext.open(home, job.name(), job.threads() + 4, beans -> {
+                     beans.registerSingleton("jobDefinition", job);
+                     beans.registerSingleton("capList", caps);
+                 }, DistributionJobConfiguration.class)) {
+                RunCoordinator coordinator = context.getBean(RunCoordinator.class);
+                stop.onSignal(coordinator::stopRunning);
+                summary = coordinator.run(startNew);
+                // Still under the run lock: the next run's report cannot overtake this one.
+                afterRun.accept(summary, context.getBean(JdbcTemplate.class));
+            }
+            environment.out().println(summary.line());
             return summary;
         }
     }

@@ -16,4 +16,10 @@ public interface CapTransport {
 
     /** Puts the source's bytes at the target atomically; on any failure the temp file is gone and the target intact. */
     void replace(SourceFile source, TargetFile target) throws CopyException;
+
+    /**
+     * Removes capsync's temp file beside a target that is already current, where a killed run may have left it (a
+     * replace overwrites it; nothing else would). Absent temp file: nothing to do. Cheap: called for every unchanged CAP.
+     */
+    void discardTemp(TargetFile target) throws CopyException;
 }

@@ -65,6 +65,16 @@ public final class LocalTransport implements CapTransport {
         }
     }
 
+    @Override
+    public void discardTemp(TargetFile target) throws CopyException {
+        Path temp = folder(target).resolve(target.tempName());
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            throw violations.classify(e, Operation.WRITE_TEMP, temp.toString());
+        }
+    }
+
     private Path folder(TargetFile target) throws CopyFailure {
         Path cap;
         try {

@@ -22,6 +22,9 @@ public final class TargetCopier {
             CapTransport transport = transportFor(target.capPath());
             Optional<FileDigest> current = transport.digest(target);
             if (current.isPresent() && current.get().equals(wanted)) {
+                // A run killed between writing its temp file and the rename leaves one; a replace overwrites it, but
+                // a target that is current by now is never replaced, so its leftover is removed here.
+                transport.discardTemp(target);
                 return new CopyOutcome(CopyOutcome.Kind.UNCHANGED, 0, wanted.sha256(), null, millisSince(start));
             }
             transport.replace(source, target);

@@ -103,22 +103,28 @@ public class DistributionJobConfiguration {
     }
 
     @Bean
-    Step distributeStep(JobDefinition job, JobRepository repository, Step distributeWorker) {
+    Step distributeStep(JobDefinition job, JobRepository repository, Step distributeWorker, Partitioner plannedPartitions) {
         var executor = new SimpleAsyncTaskExecutor("capsync-copy-");
         executor.setConcurrencyLimit(job.threads());
         return new StepBuilder("distribute", repository)
-                .partitioner("distributeWorker", partitioner(job))
+                .partitioner("distributeWorker", plannedPartitions)
                 .step(distributeWorker)
                 .gridSize(job.threads())
                 .taskExecutor(executor)
                 .build();
     }
 
-    /** Partitions follow PARTITION_NO, fixed when the instance was planned, so a restart sees the same split. */
-    private static Partitioner partitioner(JobDefinition job) {
-        return gridSize -> {
+    /**
+     * One partition per PARTITION_NO, as fixed when the instance was planned: a restart with another {@code --threads}
+     * still covers every row (the thread count only limits how many partitions run at once).
+     */
+    @Bean
+    @StepScope
+    Partitioner plannedPartitions(PairStore store, @Value("#{stepExecution}") StepExecution step) {
+        int planned = store.partitions(step.getJobExecution().getJobInstance().getInstanceId());
+        return ignoredGridSize -> {
             Map<String, ExecutionContext> partitions = new HashMap<>();
-            for (int i = 0; i < gridSize; i++) {
+            for (int i = 0; i < planned; i++) {
                 ExecutionContext context = new ExecutionContext();
                 context.putInt("partition", i);
                 partitions.put("partition" + i, context);

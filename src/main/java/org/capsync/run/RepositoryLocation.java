@@ -113,12 +113,14 @@ public sealed interface RepositoryLocation {
         /**
          * {@code AUTO_SERVER} lets a second capsync process (a history query, another job) use the repository while a
          * run holds it; its server socket is bound to the loopback address by
-         * {@link RepositoryDatabase#confineToLoopback()}, so no other host can connect.
+         * {@link RepositoryDatabase#confineToLoopback()}, so no other host can connect. {@code WRITE_DELAY=0} hands
+         * every commit to the OS at once: H2's default of 500 ms would let a kill -9 lose outcomes already committed,
+         * and a restart would then redo work it believes unfinished.
          */
         @Override
         public String jdbcUrl() {
             return "jdbc:h2:file:" + folder.resolve("capsync").toString().replace('\\', '/')
-                    + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000";
+                    + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000;WRITE_DELAY=0";
         }
 
         @Override

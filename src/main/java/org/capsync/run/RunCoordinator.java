@@ -42,6 +42,17 @@ public class RunCoordinator {
         return RunSummary.of(definition.name(), execution, store.finishedBy(execution.getId()));
     }
 
+    /** Asks the running execution of this job (there is one at most: this process holds the job's lock) to stop. */
+    public void stopRunning() {
+        for (JobExecution execution : repository.findRunningJobExecutions(definition.name())) {
+            try {
+                operator.stop(execution);
+            } catch (Exception e) {
+                log.warn("{}: could not stop execution {}: {}", definition.name(), execution.getId(), e.toString());
+            }
+        }
+    }
+
     private JobExecution launch(boolean startNew) throws Exception {
         JobInstance lastInstance = repository.getLastJobInstance(definition.name());
         JobExecution last = lastInstance == null ? null : repository.getLastJobExecution(lastInstance);

@@ -71,7 +71,7 @@ class PostgresRepositoryTest {
 
         long killedExecution;
         try (ClientSimulator client = ClientSimulator.hold(site.capFile("CAP_002"), Duration.ofMinutes(2))) {
-            CapsyncProcess child = CapsyncProcess.start(site, postgres.env(db), "run", site.jobFile().toString());
+            CapsyncProcess child = CapsyncProcess.run(site, postgres.env(db), "run", site.jobFile().toString());
             awaitRetrying(jdbc, child, "CAP_002");
             child.kill();
             killedExecution = jdbc.queryForObject("SELECT MAX(JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION", Long.class);
@@ -113,10 +113,10 @@ class PostgresRepositoryTest {
 
         for (String expected : List.of("copied", "unchanged")) {
             // Both start on an empty database the first time: Flyway's migration and the job repository race too.
-            CapsyncProcess a = CapsyncProcess.start(north, postgres.env(db), "run", north.jobFile().toString());
-            CapsyncProcess b = CapsyncProcess.start(south, postgres.env(db), "run", south.jobFile().toString());
-            Cli.Result ra = a.await(Duration.ofMinutes(2));
-            Cli.Result rb = b.await(Duration.ofMinutes(2));
+            CapsyncProcess a = CapsyncProcess.run(north, postgres.env(db), "run", north.jobFile().toString());
+            CapsyncProcess b = CapsyncProcess.run(south, postgres.env(db), "run", south.jobFile().toString());
+            Cli.Result ra = new Cli.Result(a.waitFor(Duration.ofMinutes(2)), a.out(), a.err());
+            Cli.Result rb = new Cli.Result(b.waitFor(Duration.ofMinutes(2)), b.out(), b.err());
 
             assertThat(ra.exitCode()).as(ra.out() + ra.err()).isZero();
             assertThat(rb.exitCode()).as(rb.out() + rb.err()).isZero();

@@ -2,7 +2,6 @@ package org.capsync.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,11 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.capsync.demo.ClientSimulator;
 
-/**
- * capsync started as a separate process, as a scheduler starts it: what a test needs to kill it with {@code kill -9} or
- * to run two site servers at once. Output goes to files in the site, so a test can read it after the process is gone.
- */
-public final class CapsyncProcess {
+/** capsync in a child process, as cron or Task Scheduler starts it: killable, with its own output files. */
+public final class CapsyncProcess implements AutoCloseable {
 
     private final Process process;
     private final Path out;
@@ -29,47 +25,79 @@ public final class CapsyncProcess {
         this.err = err;
     }
 
-    /** {@code capsync ARGS} with the site's CAPSYNC_HOME and working folder, plus {@code extraEnv}. */
-    public static CapsyncProcess start(TestSite site, Map<String, String> extraEnv, String... args) {
-        List<String> command = new ArrayList<>(ClientSimulator.javaCommand());
-        command.addAll(List.of(args));
-        Path out = site.root().resolve("process.out");
-        Path err = site.root().resolve("process.err");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(site.root().toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().putAll(extraEnv);
-        builder.environment().put("CAPSYNC_HOME", site.home().toString());
+    public static CapsyncProcess start(Path home, Path workingDir, String... args) {
+        return start(home, workingDir, Map.of(), args);
+    }
+
+    /** With {@code extraEnv} on top of this process's environment (a shared repository's CAPSYNC_DB_* for instance). */
+    public static CapsyncProcess start(Path home, Path workingDir, Map<String, String> extraEnv, String... args) {
         try {
+            Files.createDirectories(home);
+            Path out = Files.createTempFile(home, "child", ".out");
+            Path err = Files.createTempFile(home, "child", ".err");
+            List<String> command = new ArrayList<>(ClientSimulator.javaCommand());
+            command.addAll(List.of(args));
+            ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            builder.environment().putAll(extraEnv);
+            builder.environment().put("CAPSYNC_HOME", home.toString());
             return new CapsyncProcess(builder.start(), out, err);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Waits for the exit and returns what it printed. */
-    public Cli.Result await(Duration timeout) throws InterruptedException {
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly().waitFor();
-            throw new AssertionError("capsync did not exit within " + timeout + "; stdout:\n" + read(out) + "\nstderr:\n" + read(err));
-        }
-        return new Cli.Result(process.exitValue(), read(out), read(err));
+    public static CapsyncProcess run(TestSite site, String... args) {
+        return start(site.home(), site.root(), args);
     }
 
-    /** {@code kill -9}: no shutdown hook, no finally block runs, the OS drops the process's locks and sockets. */
-    public void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor();
+    public static CapsyncProcess run(TestSite site, Map<String, String> extraEnv, String... args) {
+        return start(site.home(), site.root(), extraEnv, args);
+    }
+
+    public int waitFor(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("capsync did not end within " + timeout + "\nstdout:\n" + out() + "\nstderr:\n" + err());
+        }
+        return process.exitValue();
     }
 
     public boolean isAlive() {
         return process.isAlive();
     }
 
+    /** SIGKILL: the process dies at once, as on a power cut or kill -9. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** SIGTERM: what systemd, Task Scheduler's stop or kill send. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    public String out() {
+        return read(out);
+    }
+
+    public String err() {
+        return read(err);
+    }
+
     private static String read(Path file) {
         try {
-            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+            return Files.readString(file);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return "(unreadable: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
         }
     }
 }

@@ -1,0 +1,160 @@
+package org.capsync.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.capsync.demo.ClientSimulator;
+import org.capsync.support.Cli;
+import org.capsync.support.CapsyncProcess;
+import org.capsync.support.Repository;
+import org.capsync.support.TestSite;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Schedulers overlap and administrators press Ctrl-C: one run per job at a time (exit 4 naming the holder), other jobs
+ * go on meanwhile, and SIGTERM stops a run gracefully so that the next run resumes it.
+ */
+class OverlapAndStopTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSecondRunOfTheSameJobExits4NamingTheHolderWhileAnotherJobRuns() throws Exception {
+        TestSite site = TestSite.withCaps(dir.resolve("a"), 3).retry("{ attempts: 20, delay: 1s, multiplier: 1 }");
+        Files.write(site.capFile("CAP_002"), new byte[] {1});
+        try (ClientSimulator client = ClientSimulator.hold(site.capFile("CAP_002"), Duration.ofMinutes(2));
+             CapsyncProcess first = CapsyncProcess.run(site, "run", "job.yml")) {
+            awaitRetrying(site.home(), first);
+
+            long start = System.nanoTime();
+            Cli.Result second = Cli.run(site, "run", "job.yml");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(second.exitCode()).isEqualTo(4);
+            assertThat(second.err()).contains("another run of job 'client-lkp' is in progress").contains("pid ").contains("started");
+            assertThat(millis).as("refused at once, not after waiting for the lock").isLessThan(5_000);
+
+            // A different job, recording into the same repository, runs to the end meanwhile.
+            TestSite other = TestSite.withCaps(dir.resolve("b"), 2).jobName("other-job");
+            Cli.Result otherRun = Cli.run(site.home(), other.root(), "run", "job.yml");
+            assertThat(otherRun.exitCode()).as(otherRun.err()).isZero();
+            assertThat(otherRun.lastLine()).startsWith("other-job: 2 copied, 0 unchanged, 0 skipped, 0 failed (execution ");
+            assertThat(first.isAlive()).isTrue();
+        }
+    }
+
+    @Test
+    void sigtermStopsTheRunGracefullyAndTheNextRunResumesIt() throws Exception {
+        TestSite site = TestSite.withCaps(dir, 4).retry("{ attempts: 30, delay: 1s, multiplier: 1 }");
+        Files.write(site.capFile("CAP_003"), new byte[] {1});
+        ClientSimulator client = ClientSimulator.hold(site.capFile("CAP_003"), Duration.ofMinutes(2));
+        try (CapsyncProcess run = CapsyncProcess.run(site, "run", "job.yml")) {
+            awaitRetrying(site.home(), run);
+            run.terminate();
+
+            assertThat(run.waitFor(Duration.ofSeconds(60))).as(run.err()).isEqualTo(1);
+            assertThat(run.out()).containsPattern("\\(execution \\d+, STOPPED\\)");
+        }
+        assertThat(Repository.query(site.home(), "SELECT STATUS FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID FETCH FIRST 1 ROW ONLY").get(0))
+                .containsEntry("STATUS", "STOPPED");
+        assertThat(site.strayFilesAtCaps()).isEmpty();
+        client.close();
+
+        Cli.Result resumed = Cli.run(site, "run", "job.yml");
+
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(resumed.lastLine()).matches("client-lkp: 1 copied, 0 unchanged, 0 skipped, 0 failed \\(execution \\d+, COMPLETED\\)");
+        assertThat(site.capBytes("CAP_003")).isEqualTo(site.sourceBytes());
+        assertThat(Repository.count(site.home(), "SELECT COUNT(DISTINCT JOB_INSTANCE_ID) FROM BATCH_JOB_EXECUTION")).isEqualTo(1);
+    }
+
+    @Test
+    void aRunLeftStartedByAKilledProcessIsRecoveredAndResumed() throws Exception {
+        TestSite site = TestSite.withCaps(dir, 4).retry("{ attempts: 30, delay: 1s, multiplier: 1 }");
+        Files.write(site.capFile("CAP_004"), new byte[] {1});
+        ClientSimulator client = ClientSimulator.hold(site.capFile("CAP_004"), Duration.ofMinutes(2));
+        try (CapsyncProcess run = CapsyncProcess.run(site, "run", "job.yml")) {
+            awaitRetrying(site.home(), run);
+            run.kill();
+        }
+        client.close();
+        assertThat(Repository.query(site.home(), "SELECT STATUS FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID FETCH FIRST 1 ROW ONLY").get(0))
+                .containsEntry("STATUS", "STARTED");
+
+        Cli.Result resumed = Cli.run(site, "run", "job.yml");
+
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(resumed.lastLine()).matches("client-lkp: 1 copied, 0 unchanged, 0 skipped, 0 failed \\(execution \\d+, COMPLETED\\)");
+        assertThat(Repository.query(site.home(), "SELECT STATUS FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID FETCH FIRST 1 ROW ONLY").get(0))
+                .containsEntry("STATUS", "FAILED");
+        String log = Files.readString(site.home().resolve("logs/client-lkp.log"));
+        assertThat(log).containsPattern("execution \\d+ was left STARTED by a process that is gone");
+        for (String cap : site.caps()) {
+            assertThat(site.capBytes(cap)).isEqualTo(site.sourceBytes());
+        }
+    }
+
+    @Test
+    void aRestartWithFewerThreadsStillCoversEveryPlannedPartition() throws Exception {
+        TestSite site = TestSite.withCaps(dir, 12).threads(4).retry("{ attempts: 30, delay: 1s, multiplier: 1 }");
+        Files.write(site.capFile("CAP_001"), new byte[] {1});
+        try (ClientSimulator client = ClientSimulator.hold(site.capFile("CAP_001"), Duration.ofMinutes(2));
+             CapsyncProcess run = CapsyncProcess.run(site, "run", "job.yml")) {
+            awaitRetrying(site.home(), run);
+            run.kill();
+        }
+        // Pretend the kill came before any copy: every pair unfinished again, as after a kill right after the plan.
+        Repository.update(site.home(), "UPDATE CAPSYNC_PAIR SET STATUS = 'PENDING', ATTEMPTS = 0");
+        Repository.update(site.home(), "DELETE FROM CAPSYNC_ATTEMPT");
+        Repository.update(site.home(), "DELETE FROM BATCH_STEP_EXECUTION_CONTEXT WHERE STEP_EXECUTION_ID IN "
+                + "(SELECT STEP_EXECUTION_ID FROM BATCH_STEP_EXECUTION WHERE STEP_NAME LIKE 'distribute%')");
+        Repository.update(site.home(), "DELETE FROM BATCH_STEP_EXECUTION WHERE STEP_NAME LIKE 'distribute%'");
+        for (String cap : site.caps()) {
+            Files.write(site.capFile(cap), new byte[] {2});
+        }
+
+        Cli.Result resumed = Cli.run(site, "run", "job.yml", "--threads", "1");
+
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(resumed.lastLine()).startsWith("client-lkp: 12 copied, 0 unchanged");
+    }
+
+    @Test
+    void newAbandonsTheUnfinishedRunAndStartsAFreshOne() throws Exception {
+        TestSite site = TestSite.withCaps(dir, 2).retry("{ attempts: 30, delay: 1s, multiplier: 1 }");
+        Files.write(site.capFile("CAP_001"), new byte[] {1});
+        try (ClientSimulator client = ClientSimulator.hold(site.capFile("CAP_001"), Duration.ofMinutes(2));
+             CapsyncProcess run = CapsyncProcess.run(site, "run", "job.yml")) {
+            awaitRetrying(site.home(), run);
+            run.kill();
+        }
+
+        Cli.Result fresh = Cli.run(site, "run", "job.yml", "--new");
+
+        assertThat(fresh.exitCode()).as(fresh.err()).isZero();
+        assertThat(fresh.lastLine()).matches("client-lkp: 1 copied, 1 unchanged, 0 skipped, 0 failed \\(execution \\d+, COMPLETED\\)");
+        assertThat(Repository.query(site.home(), "SELECT STATUS FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID FETCH FIRST 1 ROW ONLY").get(0))
+                .containsEntry("STATUS", "ABANDONED");
+    }
+
+    static void awaitRetrying(Path home, CapsyncProcess run) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && run.isAlive()) {
+            try {
+                if (Files.exists(home.resolve("repository/capsync.mv.db"))
+                        && Repository.count(home, "SELECT COUNT(*) FROM CAPSYNC_PAIR WHERE STATUS = 'RETRY'") > 0) {
+                    return;
+                }
+            } catch (IllegalStateException schemaNotThereYet) {
+                // the run is still migrating the new repository
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the run never reached the retry step\n" + run.out() + run.err());
+    }
+}
