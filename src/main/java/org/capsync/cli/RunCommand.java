@@ -15,6 +15,7 @@ import org.capsync.ops.RunReporting;
 import org.capsync.run.CapsyncHome;
 import org.capsync.run.DistributionJobConfiguration;
 import org.capsync.run.GracefulStop;
+import org.capsync.run.JobSites;
 import org.capsync.run.RunCoordinator;
 import org.capsync.run.RunLock;
 import org.capsync.run.RunSummary;
@@ -100,6 +101,9 @@ public class RunCommand implements Callable<Integer> {
                      beans.registerSingleton("jobDefinition", job);
                      beans.registerSingleton("capList", caps);
                  }, DistributionJobConfiguration.class)) {
+                if (home.repositoryLocation().shared()) {
+                    new JobSites(context.getBean(JdbcTemplate.class)).claim(job.name(), JobSites.thisSite(environment.env()));
+                }
                 RunCoordinator coordinator = context.getBean(RunCoordinator.class);
                 stop.onSignal(coordinator::stopRunning);
                 summary = coordinator.run(startNew);
