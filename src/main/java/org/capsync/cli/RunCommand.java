@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
+import org.capsync.copy.smb.SmbCredentials;
 import org.capsync.definition.CapList;
 import org.capsync.definition.CapListParser;
 import org.capsync.definition.JobDefinition;
@@ -61,7 +62,9 @@ public class RunCommand implements Callable<Integer> {
             }
             CapList caps = new CapListParser().parse(definition.caps());
             SourceFiles.resolve(definition);
-            return run(environment, environment.home().ensureExists(), definition, caps, startNew, (summary, repository) -> {
+            // Checked before anything starts: a credentials file others can read is refused with exit 2.
+            SmbCredentials credentials = SmbCredentials.resolve(definition, environment.env());
+            return run(environment, environment.home().ensureExists(), definition, caps, credentials, startNew, (summary, repository) -> {
                 reporting.afterRun(started, summary, repository);
                 reported.set(true);
             }).exitCode();
@@ -85,21 +88,22 @@ public class RunCommand implements Callable<Integer> {
     }
 
     /** Runs the job and prints its summary line; a SIGTERM meanwhile stops it gracefully with the same exit code. */
-    static RunSummary run(CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps, boolean startNew)
-            throws Exception {
-        return run(environment, home, job, caps, startNew, (summary, repository) -> {
+    static RunSummary run(CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps,
+            SmbCredentials credentials, boolean startNew) throws Exception {
+        return run(environment, home, job, caps, credentials, startNew, (summary, repository) -> {
         });
     }
 
     /** As above; {@code afterRun} sees the summary and the repository before the summary line is printed. */
-    static RunSummary run(CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps, boolean startNew,
-            BiConsumer<RunSummary, JdbcTemplate> afterRun) throws Exception {
+    static RunSummary run(CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps,
+            SmbCredentials credentials, boolean startNew, BiConsumer<RunSummary, JdbcTemplate> afterRun) throws Exception {
         try (GracefulStop stop = GracefulStop.install()) {
             RunSummary summary;
             try (RunLock lock = RunLock.acquire(home, job.name());
                  var context = RepositoryContext.open(home, job.name(), job.threads() + 4, beans -> {
                      beans.registerSingleton("jobDefinition", job);
                      beans.registerSingleton("capList", caps);
+                     beans.registerSingleton("smbCredentials", credentials);
                  }, DistributionJobConfiguration.class)) {
                 if (home.repositoryLocation().shared()) {
                     new JobSites(context.getBean(JdbcTemplate.class)).claim(job.name(), JobSites.thisSite(environment.env()));

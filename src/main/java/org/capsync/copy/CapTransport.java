@@ -17,9 +17,12 @@ public interface CapTransport {
     /** Puts the source's bytes at the target atomically; on any failure the temp file is gone and the target intact. */
     void replace(SourceFile source, TargetFile target) throws CopyException;
 
-    /**
-     * Removes capsync's temp file beside a target that is already current, where a killed run may have left it (a
-     * replace overwrites it; nothing else would). Absent temp file: nothing to do. Cheap: called for every unchanged CAP.
-     */
-    void discardTemp(TargetFile target) throws CopyException;
+    /** A small file in the target's folder (the lock token), or empty when there is none. */
+    Optional<byte[]> readBeside(TargetFile target, String name) throws CopyException;
+
+    /** Creates or overwrites a small file in the target's folder (the lock token); others may read or delete it. */
+    void writeBeside(TargetFile target, String name, byte[] content) throws CopyException;
+
+    /** Removes a file from the target's folder if it is there; in use while a client holds it without delete sharing. */
+    void deleteBeside(TargetFile target, String name) throws CopyException;
 }

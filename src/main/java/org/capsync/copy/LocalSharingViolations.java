@@ -15,7 +15,9 @@ import java.util.Set;
  * is the OS's localized message; the messages this machine gives for them are obtained at start-up
  * ({@link WindowsMessages}) and compared. A rename over an open target arrives as {@link AccessDeniedException}.</li>
  * <li>Linux CIFS mount: EBUSY arrives as a plain {@link FileSystemException} "Device or resource busy"; a byte-range
- * lock conflict as {@link AccessDeniedException}.</li>
+ * lock conflict (the server's STATUS_FILE_LOCK_CONFLICT, EACCES to Linux) as {@link AccessDeniedException} on a path
+ * operation, or as a plain {@link IOException} "Permission denied" from reading a target that opened fine, which its
+ * permissions cannot explain.</li>
  * </ul>
  */
 public final class LocalSharingViolations {
@@ -28,6 +30,9 @@ public final class LocalSharingViolations {
             "the process cannot access the file because another process has locked a portion of the file.",
             "device or resource busy",
             "text file busy");
+
+    /** EACCES from read(2) on an open file: on a CIFS mount, another client's byte-range lock. */
+    private static final String LOCK_CONFLICT_ON_READ = "permission denied";
 
     private final Set<String> inUseReasons;
 
@@ -52,6 +57,9 @@ public final class LocalSharingViolations {
         }
         if (e.getClass() == FileSystemException.class && isInUseReason(((FileSystemException) e).getReason())) {
             return new SharingViolation("in use (sharing violation: " + ((FileSystemException) e).getReason() + ")", e);
+        }
+        if (e.getClass() == IOException.class && operation == Operation.READ_TARGET && LOCK_CONFLICT_ON_READ.equals(normalize(String.valueOf(e.getMessage())))) {
+            return new SharingViolation("in use (lock conflict reading " + what + ": " + e.getMessage() + ")", e);
         }
         if (e.getClass() == IOException.class && isInUseReason(e.getMessage())) {
             // Reads and writes through a channel report a lock violation without the path-bearing subclass.

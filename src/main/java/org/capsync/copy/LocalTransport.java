@@ -66,12 +66,35 @@ public final class LocalTransport implements CapTransport {
     }
 
     @Override
-    public void discardTemp(TargetFile target) throws CopyException {
-        Path temp = folder(target).resolve(target.tempName());
+    public Optional<byte[]> readBeside(TargetFile target, String name) throws CopyException {
+        Path file = folder(target).resolve(name);
         try {
-            Files.deleteIfExists(temp);
+            return Optional.of(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
         } catch (IOException e) {
-            throw violations.classify(e, Operation.WRITE_TEMP, temp.toString());
+            throw violations.classify(e, Operation.READ_TARGET, file.toString());
+        }
+    }
+
+    @Override
+    public void writeBeside(TargetFile target, String name, byte[] content) throws CopyException {
+        Path file = folder(target).resolve(name);
+        try {
+            Files.write(file, content);
+        } catch (IOException e) {
+            throw violations.classify(e, Operation.WRITE_TEMP, file.toString());
+        }
+    }
+
+    @Override
+    public void deleteBeside(TargetFile target, String name) throws CopyException {
+        Path file = folder(target).resolve(name);
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // On Windows a client holding the file without delete sharing answers a sharing violation: in use.
+            throw violations.classify(e, Operation.WRITE_TEMP, file.toString());
         }
     }
 

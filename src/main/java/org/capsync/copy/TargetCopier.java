@@ -10,9 +10,16 @@ import java.util.Optional;
 public final class TargetCopier {
 
     private final List<CapTransport> transports;
+    private final LockToken lockToken;
 
     public TargetCopier(List<CapTransport> transports) {
+        this(transports, null);
+    }
+
+    /** @param lockToken SMS reader coordination, or null when the job does not ask for it */
+    public TargetCopier(List<CapTransport> transports, LockToken lockToken) {
         this.transports = List.copyOf(transports);
+        this.lockToken = lockToken;
     }
 
     public CopyOutcome attempt(SourceFile source, TargetFile target) {
@@ -20,14 +27,26 @@ public final class TargetCopier {
         FileDigest wanted = source.digest();
         try {
             CapTransport transport = transportFor(target.capPath());
+            if (lockToken != null) {
+                lockToken.clearStale(transport, target);
+            }
             Optional<FileDigest> current = transport.digest(target);
             if (current.isPresent() && current.get().equals(wanted)) {
                 // A run killed between writing its temp file and the rename leaves one; a replace overwrites it, but
                 // a target that is current by now is never replaced, so its leftover is removed here.
-                transport.discardTemp(target);
+                transport.deleteBeside(target, target.tempName());
                 return new CopyOutcome(CopyOutcome.Kind.UNCHANGED, 0, wanted.sha256(), null, millisSince(start));
             }
-            transport.replace(source, target);
+            if (lockToken == null) {
+                transport.replace(source, target);
+            } else {
+                lockToken.acquire(transport, target);
+                try {
+                    transport.replace(source, target);
+                } finally {
+                    lockToken.release(transport, target);
+                }
+            }
             return new CopyOutcome(CopyOutcome.Kind.COPIED, wanted.size(), wanted.sha256(), null, millisSince(start));
         } catch (CopyException e) {
             CopyOutcome.Kind kind = e instanceof SharingViolation ? CopyOutcome.Kind.IN_USE : CopyOutcome.Kind.FAILED;

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.capsync.copy.smb.SmbLocation;
 
 /**
  * Reads a CAP list: CSV with a header {@code name,path} (optional {@code enabled}), {@code #} comments and blank
@@ -102,6 +103,14 @@ public final class CapListParser {
         }
         if (path.isEmpty()) {
             throw new DefinitionException(file, line, "CAP '" + name + "' has no path");
+        }
+        if (SmbLocation.isSmb(path)) {
+            try {
+                SmbLocation.parse(path);
+            } catch (IllegalArgumentException e) {
+                // The message names the line, not the path: a mistyped smb://user:password@ must not be echoed.
+                throw new DefinitionException(file, line, "CAP '" + name + "': " + e.getMessage());
+            }
         }
         return new Cap(name, path, enabled(file, line, enabled), line);
     }

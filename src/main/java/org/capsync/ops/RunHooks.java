@@ -31,7 +31,7 @@ public class RunHooks {
     private final Path logs;
 
     /**
-     * @param environment capsync's own environment, which the hook inherits without the repository password
+     * @param environment capsync's own environment, which the hook inherits without capsync's passwords
      * @param logs        the folder of the job logs, named to the hook in {@code CAPSYNC_LOG}
      */
     public RunHooks(Map<String, String> environment, Duration timeout, Path logs) {
@@ -63,7 +63,8 @@ public class RunHooks {
             Map<String, String> env = builder.environment();
             env.clear();
             env.putAll(environment);
-            env.remove("CAPSYNC_DB_PASSWORD");
+            // A notification needs no secrets: neither the repository's nor the SMB shares' password.
+            env.keySet().removeIf(name -> name.startsWith("CAPSYNC_") && name.endsWith("PASSWORD"));
             env.putAll(variables(report, logs.resolve(report.job() + ".log")));
             Process process = builder.start();
             boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);

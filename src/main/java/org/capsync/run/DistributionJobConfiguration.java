@@ -12,7 +12,11 @@ import javax.sql.DataSource;
 import org.capsync.copy.CapTransport;
 import org.capsync.copy.LocalSharingViolations;
 import org.capsync.copy.LocalTransport;
+import org.capsync.copy.LockToken;
 import org.capsync.copy.TargetCopier;
+import org.capsync.copy.smb.SmbCredentials;
+import org.capsync.copy.smb.SmbSessions;
+import org.capsync.copy.smb.SmbTransport;
 import org.capsync.definition.CapList;
 import org.capsync.definition.JobDefinition;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -28,6 +32,7 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
 import org.springframework.batch.infrastructure.item.database.Order;
 import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -54,14 +59,21 @@ public class DistributionJobConfiguration {
         return new PairStore(jdbc);
     }
 
+    /** SMB sessions for the run, one per server; logged off when the context closes. The CLI supplies the credentials. */
     @Bean
-    List<CapTransport> capTransports() {
-        return List.of(new LocalTransport(LocalSharingViolations.forThisMachine()));
+    SmbSessions smbSessions(JobDefinition job, ObjectProvider<SmbCredentials> credentials) {
+        return new SmbSessions(credentials.getIfAvailable(() -> SmbCredentials.resolve(job, System.getenv())));
+    }
+
+    @Bean
+    List<CapTransport> capTransports(SmbSessions smbSessions) {
+        return List.of(new LocalTransport(LocalSharingViolations.forThisMachine()), new SmbTransport(smbSessions));
     }
 
     @Bean
     PairCopier pairCopier(JobDefinition job, List<CapTransport> capTransports, Clock clock) {
-        return new PairCopier(job.name(), new TargetCopier(capTransports), job.retry(), clock);
+        LockToken lockToken = job.options().lockToken() ? new LockToken(job.name()) : null;
+        return new PairCopier(job.name(), new TargetCopier(capTransports, lockToken), job.retry(), clock);
     }
 
     @Bean(destroyMethod = "shutdownNow")

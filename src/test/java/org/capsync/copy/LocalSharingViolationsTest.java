@@ -59,6 +59,43 @@ class LocalSharingViolationsTest {
     }
 
     @Test
+    void windowsLockViolationInTheLocalLanguageIsInUseWhenTheOsGaveThatMessage() {
+        String german33 = "Der Prozess kann nicht auf die Datei zugreifen, da ein anderer Prozess einen Teil der Datei gesperrt hat.";
+        var e = new FileSystemException("\\\\SRV\\CAP_XYZ\\clidata.box\\client.lkp", null, german33);
+        assertThat(new LocalSharingViolations(Set.of(german33)).classify(e, Operation.READ_TARGET, "x")).isInstanceOf(SharingViolation.class);
+    }
+
+    /** OpenJDK's WindowsFileCopy.move: ERROR_ACCESS_DENIED renaming over a target another process has open. */
+    @Test
+    void windowsRenameOverAnOpenTargetIsInUse() {
+        var e = new AccessDeniedException("C:\\cap\\clidata.box\\.client.lkp.client-lkp.capsync-tmp",
+                "C:\\cap\\clidata.box\\client.lkp", null);
+        assertThat(english.classify(e, Operation.REPLACE_TARGET, "x")).isInstanceOf(SharingViolation.class)
+                .hasMessageContaining("in use");
+    }
+
+    /** Linux CIFS: the server's STATUS_FILE_LOCK_CONFLICT is EACCES, which UnixException turns into AccessDeniedException. */
+    @Test
+    void cifsLockConflictOnTheRenameIsInUseButOnOpeningTheTargetItIsAFailure() {
+        var rename = new AccessDeniedException("/mnt/cap/clidata.box/.client.lkp.client-lkp.capsync-tmp",
+                "/mnt/cap/clidata.box/client.lkp", null);
+        assertThat(english.classify(rename, Operation.REPLACE_TARGET, "x")).isInstanceOf(SharingViolation.class);
+        // Opening is refused by permissions, not by locks: access denied there is a real failure.
+        var open = new AccessDeniedException("/mnt/cap/clidata.box/client.lkp");
+        assertThat(english.classify(open, Operation.READ_TARGET, "x")).isInstanceOf(CopyFailure.class);
+    }
+
+    /** Linux CIFS: read(2) of a range another client locked fails EACCES; FileChannel reports a plain IOException. */
+    @Test
+    void cifsLockConflictWhileReadingAnOpenTargetIsInUse() {
+        var e = new IOException("Permission denied");
+        assertThat(english.classify(e, Operation.READ_TARGET, "x")).isInstanceOf(SharingViolation.class)
+                .hasMessageContaining("lock conflict");
+        // Writing our own temp file is another matter: permission trouble there is a failure.
+        assertThat(english.classify(e, Operation.WRITE_TEMP, "x")).isInstanceOf(CopyFailure.class);
+    }
+
+    @Test
     void aSubclassWithABusyMessageIsNotASharingViolation() {
         // Only the plain class carries Win32 32/33; a subclass names some other condition.
         var e = new NoSuchFileException("c:\\cap\\client.lkp", null, "Device or resource busy");

@@ -55,7 +55,8 @@ class MonitoringTest {
         Cli.Result second;
         try (ClientSimulator client = ClientSimulator.hold(site.capFile("CAP_003"), Duration.ofMinutes(2))) {
             firstStart = Instant.now();
-            first = Cli.run(site, Map.of("CAPSYNC_DB_PASSWORD", "never-for-hooks"), "run", site.jobFile().toString());
+            first = Cli.run(site, Map.of("CAPSYNC_DB_PASSWORD", "never-for-hooks", "CAPSYNC_SMB_USER", "capsync", "CAPSYNC_SMB_PASSWORD", "nor-this"),
+                    "run", site.jobFile().toString());
             firstEnd = Instant.now();
             assertThat(first.exitCode()).as(first.out() + first.err()).isEqualTo(3);
 
@@ -95,7 +96,7 @@ class MonitoringTest {
                     .containsEntry("CAPSYNC_STALE_CAPS", "CAP_003")
                     .containsEntry("CAPSYNC_SUMMARY", first.lastLine())
                     .containsEntry("CAPSYNC_LOG", site.home().resolve("logs/client-lkp.log").toString())
-                    .doesNotContainKey("CAPSYNC_DB_PASSWORD");
+                    .doesNotContainKey("CAPSYNC_DB_PASSWORD").doesNotContainKey("CAPSYNC_SMB_PASSWORD");
             assertThat(first.lastLine()).as("the summary stays the last line").startsWith("client-lkp: 3 copied");
             Files.delete(hookEnv);
 

@@ -26,7 +26,7 @@ public final class Cli {
         return run(home, workingDir, Map.of(), args);
     }
 
-    /** With {@code extraEnv} on top of this process's environment (a shared repository's CAPSYNC_DB_* for instance). */
+    /** With extra environment variables (e.g. CAPSYNC_SMB_USER) on top of this process's own. */
     public static Result run(Path home, Path workingDir, Map<String, String> extraEnv, String... args) {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.putAll(extraEnv);

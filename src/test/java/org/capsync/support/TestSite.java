@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import org.capsync.definition.CapList;
@@ -22,6 +24,9 @@ public final class TestSite {
 
     private final Path root;
     private final List<String> caps = new ArrayList<>();
+    /** CAPs not in root/caps: their path in the CAP list (e.g. smb://...) and their folder on this machine's disk. */
+    private final Map<String, String> capPaths = new HashMap<>();
+    private final Map<String, Path> capRoots = new HashMap<>();
     private String jobName = "client-lkp";
     private String retry = "{ attempts: 3, delay: 200ms, multiplier: 2, max-delay: 1s }";
     private int threads = 2;
@@ -51,6 +56,15 @@ public final class TestSite {
         return this;
     }
 
+    /** A CAP at {@code smb://127.0.0.1:PORT/SHARE/NAME} on a test Samba server, with its clidata.box. */
+    public TestSite addSmbCap(String name, SambaServer server, String share) {
+        server.folder(share, name + "/clidata.box");
+        capPaths.put(name, server.url(share, name));
+        capRoots.put(name, server.sharePath(share).resolve(name));
+        caps.add(name);
+        return this;
+    }
+
     public TestSite retry(String retry) {
         this.retry = retry;
         return writeJob();
@@ -74,7 +88,7 @@ public final class TestSite {
     public TestSite writeJob() {
         StringBuilder csv = new StringBuilder("name,path\n");
         for (String cap : caps) {
-            csv.append(cap).append(',').append(capRoot(cap)).append('\n');
+            csv.append(cap).append(',').append(capPaths.getOrDefault(cap, capRoot(cap).toString())).append('\n');
         }
         write(root.resolve("caps.csv"), csv.toString());
         write(jobFile(), "name: " + jobName + "\n"
@@ -131,7 +145,7 @@ public final class TestSite {
     }
 
     public Path capRoot(String cap) {
-        return root.resolve("caps").resolve(cap);
+        return capRoots.getOrDefault(cap, root.resolve("caps").resolve(cap));
     }
 
     public Path capFile(String cap) {
@@ -152,11 +166,18 @@ public final class TestSite {
 
     /** Every file under the CAP folders whose name is not {@code client.lkp}: temp files left behind, for instance. */
     public List<Path> strayFilesAtCaps() {
-        try (var files = Files.walk(root.resolve("caps"))) {
-            return files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals("client.lkp")).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        List<Path> stray = new ArrayList<>();
+        for (String cap : caps) {
+            if (!Files.isDirectory(capRoot(cap))) {
+                continue;
+            }
+            try (var files = Files.walk(capRoot(cap))) {
+                files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals("client.lkp")).forEach(stray::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
+        return stray;
     }
 
     public static byte[] bytes(int size, long seed) {

@@ -1,0 +1,294 @@
+package org.capsync.copy.smb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.capsync.copy.CopyOutcome;
+import org.capsync.copy.FileDigest;
+import org.capsync.copy.LockToken;
+import org.capsync.copy.SourceFile;
+import org.capsync.copy.TargetCopier;
+import org.capsync.copy.TargetFile;
+import org.capsync.support.SambaServer;
+import org.capsync.support.SmbClient;
+import org.capsync.support.TestSite;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The copy to one SMB CAP, driven without Spring, against a real Samba server with real second clients. */
+class SmbTransportTest {
+
+    @TempDir
+    static Path sambaDir;
+
+    static SambaServer samba;
+
+    @TempDir
+    Path dir;
+
+    SmbSessions sessions;
+    TargetCopier copier;
+    SourceFile source;
+    String cap;
+
+    @BeforeAll
+    static void startSamba() {
+        samba = SambaServer.in(sambaDir).guestShare("caps").userShare("private").start();
+    }
+
+    @AfterAll
+    static void stopSamba() {
+        if (samba != null) {
+            samba.close();
+        }
+    }
+
+    @BeforeEach
+    void setUp(TestInfo test) throws IOException {
+        sessions = new SmbSessions(SmbCredentials.GUEST);
+        copier = new TargetCopier(List.of(new SmbTransport(sessions)));
+        Files.createDirectories(dir.resolve("inbox"));
+        Files.write(dir.resolve("inbox/client.lkp"), TestSite.bytes(200 * 1024, 7));
+        Files.setLastModifiedTime(dir.resolve("inbox/client.lkp"), FileTime.fromMillis(1_600_000_000_000L));
+        source = sourceFile(dir.resolve("inbox/client.lkp"));
+        cap = test.getTestMethod().orElseThrow().getName();
+        samba.folder("caps", cap + "/clidata.box");
+    }
+
+    @AfterEach
+    void tearDown() {
+        sessions.close();
+    }
+
+    @Test
+    void copiesANewFileToAGuestShareWithTheSourcesBytesAndDate() throws IOException {
+        CopyOutcome outcome = copier.attempt(source, target("caps", cap));
+
+        assertThat(outcome.kind()).isEqualTo(CopyOutcome.Kind.COPIED);
+        assertThat(Files.readAllBytes(onDisk("caps", cap))).isEqualTo(Files.readAllBytes(source.path()));
+        assertThat(Files.getLastModifiedTime(onDisk("caps", cap)).toMillis()).isEqualTo(1_600_000_000_000L);
+        assertThat(strayFiles("caps", cap)).isEmpty();
+        assertThat(copier.attempt(source, target("caps", cap)).kind()).isEqualTo(CopyOutcome.Kind.UNCHANGED);
+    }
+
+    @Test
+    void copiesToAUserShareWithTheUsersCredentials() throws IOException {
+        samba.folder("private", cap + "/clidata.box");
+        try (SmbSessions user = new SmbSessions(new SmbCredentials("", SambaServer.USER, SambaServer.PASSWORD, "test"))) {
+            CopyOutcome outcome = new TargetCopier(List.of(new SmbTransport(user))).attempt(source, target("private", cap));
+
+            assertThat(outcome.kind()).isEqualTo(CopyOutcome.Kind.COPIED);
+            assertThat(Files.readAllBytes(onDisk("private", cap))).isEqualTo(Files.readAllBytes(source.path()));
+        }
+        // Guest may not use the user share: a clear failure naming the share and the server.
+        CopyOutcome asGuest = copier.attempt(source, target("private", cap));
+        assertThat(asGuest.kind()).isEqualTo(CopyOutcome.Kind.FAILED);
+        assertThat(asGuest.reason()).contains(samba.url("private", ""));
+    }
+
+    @Test
+    void replacesAStaleTarget() throws IOException {
+        Files.write(onDisk("caps", cap), TestSite.bytes(1000, 99));
+
+        assertThat(copier.attempt(source, target("caps", cap)).kind()).isEqualTo(CopyOutcome.Kind.COPIED);
+        assertThat(Files.readAllBytes(onDisk("caps", cap))).isEqualTo(Files.readAllBytes(source.path()));
+    }
+
+    @Test
+    void aClientReadingTheTargetMakesItInUseAndTheTargetKeepsItsBytes() throws IOException {
+        byte[] stale = TestSite.bytes(1000, 99);
+        Files.write(onDisk("caps", cap), stale);
+
+        try (SmbClient client = new SmbClient(samba, "caps").holdForReading(cap + "/clidata.box/client.lkp")) {
+            CopyOutcome outcome = copier.attempt(source, target("caps", cap));
+
+            assertThat(outcome.kind()).isEqualTo(CopyOutcome.Kind.IN_USE);
+            assertThat(outcome.reason()).contains("STATUS_SHARING_VIOLATION");
+            assertThat(Files.readAllBytes(onDisk("caps", cap))).isEqualTo(stale);
+            assertThat(strayFiles("caps", cap)).isEmpty();
+
+            client.release();
+            assertThat(copier.attempt(source, target("caps", cap)).kind()).isEqualTo(CopyOutcome.Kind.COPIED);
+        }
+        assertThat(Files.readAllBytes(onDisk("caps", cap))).isEqualTo(Files.readAllBytes(source.path()));
+    }
+
+    @Test
+    void aByteRangeLockOnTheTargetMakesItInUse() throws IOException {
+        byte[] stale = TestSite.bytes(1000, 99);
+        Files.write(onDisk("caps", cap), stale);
+        // The locking client opens it for writing too, as guest.
+        Files.setPosixFilePermissions(onDisk("caps", cap), java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+
+        try (SmbClient client = new SmbClient(samba, "caps").lockRange(cap + "/clidata.box/client.lkp", stale.length)) {
+            CopyOutcome outcome = copier.attempt(source, target("caps", cap));
+
+            assertThat(outcome.kind()).isEqualTo(CopyOutcome.Kind.IN_USE);
+            assertThat(outcome.reason()).containsAnyOf("STATUS_FILE_LOCK_CONFLICT", "STATUS_LOCK_NOT_GRANTED");
+        }
+        assertThat(Files.readAllBytes(onDisk("caps", cap))).isEqualTo(stale);
+        assertThat(strayFiles("caps", cap)).isEmpty();
+    }
+
+    @Test
+    void aWrongPasswordFailsWithoutNamingItAndIsNotTriedAgain() {
+        samba.folder("private", cap + "/clidata.box");
+        String wrong = "wrong-Pa55-9931";
+        try (SmbSessions user = new SmbSessions(new SmbCredentials("", SambaServer.USER, wrong, "test"))) {
+            TargetCopier userCopier = new TargetCopier(List.of(new SmbTransport(user)));
+            CopyOutcome first = userCopier.attempt(source, target("private", cap));
+            CopyOutcome second = userCopier.attempt(source, target("private", cap));
+
+            assertThat(first.kind()).isEqualTo(CopyOutcome.Kind.FAILED);
+            assertThat(first.reason()).contains("logon to smb://127.0.0.1:" + samba.port() + " as " + SambaServer.USER + " refused")
+                    .contains("STATUS_LOGON_FAILURE").doesNotContain(wrong);
+            assertThat(second.reason()).isEqualTo(first.reason());
+            assertThat(user.sessionsOpened()).isZero();
+            assertThat(user.credentials().toString()).doesNotContain(wrong);
+        }
+    }
+
+    @Test
+    void aMissingShareFolderOrServerFailsWithAReasonNamingIt() throws IOException {
+        CopyOutcome noShare = copier.attempt(source, target("nosuchshare", cap));
+        assertThat(noShare.kind()).isEqualTo(CopyOutcome.Kind.FAILED);
+        assertThat(noShare.reason()).contains("share 'nosuchshare' not found on smb://127.0.0.1:" + samba.port());
+
+        CopyOutcome noFolder = copier.attempt(source, target("caps", cap + "-missing"));
+        assertThat(noFolder.kind()).isEqualTo(CopyOutcome.Kind.FAILED);
+        assertThat(noFolder.reason()).contains("target folder").contains(cap + "-missing/clidata.box").contains("not found");
+
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        TargetFile nowhere = TargetFile.of("CAP_X", "smb://127.0.0.1:" + closedPort + "/caps/" + cap, "clidata.box", "client.lkp", "client-lkp");
+        CopyOutcome noServer = copier.attempt(source, nowhere);
+        assertThat(noServer.kind()).isEqualTo(CopyOutcome.Kind.FAILED);
+        assertThat(noServer.reason()).contains("cannot connect to smb://127.0.0.1:" + closedPort);
+    }
+
+    @Test
+    void reconnectsOnceAfterTheServerRestarted() throws IOException {
+        assertThat(copier.attempt(source, target("caps", cap)).kind()).isEqualTo(CopyOutcome.Kind.COPIED);
+        Files.write(onDisk("caps", cap), TestSite.bytes(1000, 99));
+
+        samba.stop();
+        samba.start();
+
+        assertThat(copier.attempt(source, target("caps", cap)).kind()).isEqualTo(CopyOutcome.Kind.COPIED);
+        assertThat(sessions.sessionsOpened()).isEqualTo(2);
+        assertThat(Files.readAllBytes(onDisk("caps", cap))).isEqualTo(Files.readAllBytes(source.path()));
+    }
+
+    @Test
+    void manyCapsOnOneServerShareOneSessionAcrossThreads() throws Exception {
+        List<TargetFile> targets = new ArrayList<>();
+        for (int i = 1; i <= 50; i++) {
+            String folder = cap + "/CAP_" + i;
+            samba.folder("caps", folder + "/clidata.box");
+            targets.add(TargetFile.of("CAP_" + i, samba.url("caps", folder), "clidata.box", "client.lkp", "client-lkp"));
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<CopyOutcome>> outcomes = new ArrayList<>();
+            for (TargetFile target : targets) {
+                outcomes.add(threads.submit(() -> copier.attempt(source, target)));
+            }
+            for (Future<CopyOutcome> outcome : outcomes) {
+                assertThat(outcome.get().kind()).as(String.valueOf(outcome.get().reason())).isEqualTo(CopyOutcome.Kind.COPIED);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(sessions.sessionsOpened()).isEqualTo(1);
+        for (int i = 1; i <= 50; i++) {
+            assertThat(Files.readAllBytes(samba.sharePath("caps").resolve(cap + "/CAP_" + i + "/clidata.box/client.lkp")))
+                    .isEqualTo(Files.readAllBytes(source.path()));
+        }
+    }
+
+    @Test
+    void theLockTokenStandsWhileUpdatingAndGoesOnceAClientLetsGoOfIt() throws Exception {
+        TargetCopier withToken = new TargetCopier(List.of(new SmbTransport(sessions)),
+                new LockToken("client-lkp", 10, Duration.ofMillis(100)));
+        String token = cap + "/clidata.box/" + LockToken.NAME;
+        AtomicBoolean seen = new AtomicBoolean();
+        try (SmbClient client = new SmbClient(samba, "caps")) {
+            // Like an SMS client, it opens the token as soon as it appears (without delete sharing) and holds it a while.
+            Thread watcher = new Thread(() -> {
+                if (client.holdForReadingWhenItAppears(token, Duration.ofSeconds(20))) {
+                    seen.set(true);
+                    client.releaseAfter(Duration.ofMillis(1500));
+                }
+            });
+            watcher.start();
+            // A file of a few MB keeps the update going long enough for the client to find the token.
+            Files.write(dir.resolve("inbox/big"), TestSite.bytes(8 * 1024 * 1024, 3));
+            CopyOutcome outcome = withToken.attempt(sourceFile(dir.resolve("inbox/big")),
+                    TargetFile.of(cap, samba.url("caps", cap), "clidata.box", "client.lkp", "client-lkp"));
+            long ended = System.nanoTime();
+            watcher.join();
+
+            assertThat(outcome.kind()).as(String.valueOf(outcome.reason())).isEqualTo(CopyOutcome.Kind.COPIED);
+            assertThat(seen).as("the client found the token during the update").isTrue();
+            assertThat(client.releasedAtNanos()).as("the client let go of the token").isPositive();
+            assertThat(ended).as("the removal waited for the client").isGreaterThan(client.releasedAtNanos());
+            assertThat(Files.exists(samba.sharePath("caps").resolve(token))).isFalse();
+        }
+    }
+
+    @Test
+    void aTokenThisJobLeftIsRemovedAndAnotherWritersTokenMeansInUse() throws IOException {
+        TargetCopier withToken = new TargetCopier(List.of(new SmbTransport(sessions)), new LockToken("client-lkp"));
+        Path token = samba.sharePath("caps").resolve(cap + "/clidata.box/" + LockToken.NAME);
+        assertThat(withToken.attempt(source, target("caps", cap)).kind()).isEqualTo(CopyOutcome.Kind.COPIED);
+
+        Files.writeString(token, "capsync job=client-lkp\r\nwritten by a run that died\r\n");
+        assertThat(withToken.attempt(source, target("caps", cap)).kind()).isEqualTo(CopyOutcome.Kind.UNCHANGED);
+        assertThat(token).doesNotExist();
+
+        Files.writeString(token, "SMS Inbox Manager\r\n");
+        CopyOutcome foreign = withToken.attempt(source, target("caps", cap));
+        assertThat(foreign.kind()).isEqualTo(CopyOutcome.Kind.IN_USE);
+        assertThat(foreign.reason()).contains(LockToken.NAME).contains("another writer");
+        assertThat(token).exists();
+    }
+
+    private TargetFile target(String share, String capFolder) {
+        return TargetFile.of(capFolder, samba.url(share, capFolder), "clidata.box", "client.lkp", "client-lkp");
+    }
+
+    private static Path onDisk(String share, String capFolder) {
+        return samba.sharePath(share).resolve(capFolder).resolve("clidata.box").resolve("client.lkp");
+    }
+
+    private static List<Path> strayFiles(String share, String capFolder) throws IOException {
+        try (var files = Files.walk(samba.sharePath(share).resolve(capFolder))) {
+            return files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals("client.lkp")).toList();
+        }
+    }
+
+    static SourceFile sourceFile(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return new SourceFile(file.getFileName().toString(), file, FileDigest.of(in), Files.getLastModifiedTime(file));
+        }
+    }
+}
