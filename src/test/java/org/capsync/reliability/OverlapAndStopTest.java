@@ -48,6 +48,33 @@ class OverlapAndStopTest {
         }
     }
 
+    /**
+     * The first run to open the repository serves it to the others (H2 auto-server); when it ends before a run that
+     * joined it, that run must still finish and record everything.
+     */
+    @Test
+    void aRunThatJoinedAnotherJobsRepositoryServerOutlivesIt() throws Exception {
+        TestSite shortJob = TestSite.withCaps(dir.resolve("short"), 2).jobName("short-job").retry("{ attempts: 4, delay: 1s, multiplier: 1 }");
+        TestSite longJob = TestSite.withCaps(dir.resolve("long"), 2).jobName("long-job").retry("{ attempts: 12, delay: 1s, multiplier: 1 }");
+        Path home = dir.resolve("home");
+        Files.write(shortJob.capFile("CAP_001"), new byte[] {1});
+        Files.write(longJob.capFile("CAP_001"), new byte[] {1});
+        try (ClientSimulator a = ClientSimulator.hold(shortJob.capFile("CAP_001"), Duration.ofMinutes(2));
+             ClientSimulator b = ClientSimulator.hold(longJob.capFile("CAP_001"), Duration.ofMinutes(2));
+             CapsyncProcess first = CapsyncProcess.start(home, shortJob.root(), "run", "job.yml")) {
+            awaitRetrying(home, first);
+            try (CapsyncProcess second = CapsyncProcess.start(home, longJob.root(), "run", "job.yml")) {
+                assertThat(first.waitFor(Duration.ofSeconds(60))).as(first.err()).isEqualTo(3);
+                assertThat(second.isAlive()).as("the second run outlives the first").isTrue();
+                b.close();
+
+                assertThat(second.waitFor(Duration.ofSeconds(60))).as(second.out() + second.err()).isZero();
+                assertThat(second.out()).containsPattern("long-job: 2 copied, 0 unchanged, 0 skipped, 0 failed \\(execution \\d+, COMPLETED\\)");
+            }
+        }
+        assertThat(Repository.count(home, "SELECT COUNT(*) FROM BATCH_JOB_EXECUTION WHERE STATUS = 'COMPLETED'")).isEqualTo(2);
+    }
+
     @Test
     void sigtermStopsTheRunGracefullyAndTheNextRunResumesIt() throws Exception {
         TestSite site = TestSite.withCaps(dir, 4).retry("{ attempts: 30, delay: 1s, multiplier: 1 }");
