@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Puts the site server's inbox files (client.lkp) onto every Client Access Point, retrying while clients hold them open.",
-        subcommands = {RunCommand.class, DemoCommand.class, HoldOpenCommand.class},
+        subcommands = {RunCommand.class, DemoCommand.class, HoldOpenCommand.class,
+                HistoryCommand.class, ShowCommand.class, CapsCommand.class, VerifyCommand.class, PurgeCommand.class},
         footer = {"", "Exit codes: 0 all CAPs current, 1 job failed (restartable), 2 bad input or usage,",
                 "            3 completed but some CAPs not current, 4 another run of the job is in progress.",
                 "Environment: CAPSYNC_HOME  repository, logs and locks (default ~/.capsync)"})

@@ -1,6 +1,7 @@
 package org.capsync.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,6 +18,7 @@ import org.capsync.run.CapsyncHome;
 import org.capsync.run.DistributionJobConfiguration;
 import org.capsync.run.GracefulStop;
 import org.capsync.run.JobSites;
+import org.capsync.run.RepositoryGate;
 import org.capsync.run.RunCoordinator;
 import org.capsync.run.RunLock;
 import org.capsync.run.RunSummary;
@@ -31,6 +33,13 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "run", description = "Copy the job's files to every CAP; resumes the job's last run if it did not complete.")
 public class RunCommand implements Callable<Integer> {
+
+    /**
+     * How long a run waits for history commands to let go of the repository before it opens it (see RepositoryGate).
+     * Queries hold it for well under a second; a first purge of a large backlog for minutes, and waiting for it is
+     * better than depending on its process.
+     */
+    private static final Duration READERS_WAIT = Duration.ofMinutes(10);
 
     private final CliEnvironment environment;
 
@@ -100,11 +109,12 @@ public class RunCommand implements Callable<Integer> {
         try (GracefulStop stop = GracefulStop.install()) {
             RunSummary summary;
             try (RunLock lock = RunLock.acquire(home, job.name());
-                 var context = RepositoryContext.open(home, job.name(), job.threads() + 4, beans -> {
-                     beans.registerSingleton("jobDefinition", job);
-                     beans.registerSingleton("capList", caps);
-                     beans.registerSingleton("smbCredentials", credentials);
-                 }, DistributionJobConfiguration.class)) {
+                 var context = RepositoryGate.openForRun(home, READERS_WAIT, () -> RepositoryContext.open(home, job.name(),
+                         job.threads() + 4, beans -> {
+                             beans.registerSingleton("jobDefinition", job);
+                             beans.registerSingleton("capList", caps);
+                             beans.registerSingleton("smbCredentials", credentials);
+                         }, DistributionJobConfiguration.class))) {
                 if (home.repositoryLocation().shared()) {
                     new JobSites(context.getBean(JdbcTemplate.class)).claim(job.name(), JobSites.thisSite(environment.env()));
                 }

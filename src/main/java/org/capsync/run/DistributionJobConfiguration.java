@@ -10,13 +10,10 @@ import java.util.concurrent.Executors;
 import javax.sql.DataSource;
 
 import org.capsync.copy.CapTransport;
-import org.capsync.copy.LocalSharingViolations;
-import org.capsync.copy.LocalTransport;
 import org.capsync.copy.LockToken;
 import org.capsync.copy.TargetCopier;
 import org.capsync.copy.smb.SmbCredentials;
 import org.capsync.copy.smb.SmbSessions;
-import org.capsync.copy.smb.SmbTransport;
 import org.capsync.definition.CapList;
 import org.capsync.definition.JobDefinition;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -67,7 +64,7 @@ public class DistributionJobConfiguration {
 
     @Bean
     List<CapTransport> capTransports(SmbSessions smbSessions) {
-        return List.of(new LocalTransport(LocalSharingViolations.forThisMachine()), new SmbTransport(smbSessions));
+        return CapTransports.forJob(smbSessions);
     }
 
     @Bean

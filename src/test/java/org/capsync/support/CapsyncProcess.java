@@ -55,6 +55,19 @@ public final class CapsyncProcess implements AutoCloseable {
         return start(site.home(), site.root(), extraEnv, args);
     }
 
+    public static CapsyncProcess start(TestSite site, String... args) {
+        return run(site, args);
+    }
+
+    public int waitFor(long seconds) throws InterruptedException {
+        return waitFor(Duration.ofSeconds(seconds));
+    }
+
+    /** stdout, then stderr. */
+    public String output() {
+        return out() + err();
+    }
+
     public int waitFor(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
