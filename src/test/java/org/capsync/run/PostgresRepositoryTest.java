@@ -11,8 +11,11 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import org.capsync.demo.ClientSimulator;
 import org.capsync.support.CapsyncProcess;
+import org.capsync.support.HistoryJson;
 import org.capsync.support.Cli;
 import org.capsync.support.PostgresServer;
 import org.capsync.support.PromFile;
@@ -102,6 +105,90 @@ class PostgresRepositoryTest {
             assertThat(site.capBytes(cap)).isEqualTo(site.sourceBytes());
         }
         assertThat(site.strayFilesAtCaps()).isEmpty();
+        Cli.Result history = Cli.run(site, postgres.env(db), "history", "--json");
+        assertThat(history.exitCode()).as(history.err()).isZero();
+        JsonNode rows = HistoryJson.parse(history.out());
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0).path("executionId").asLong()).isEqualTo(restartExecution);
+        assertThat(rows.get(0).path("status").asText()).isEqualTo("COMPLETED");
+        assertThat(rows.get(0).path("restartOf").asLong()).isEqualTo(killedExecution);
+        assertThat(rows.get(0).path("copied").asInt()).isEqualTo(1);
+        assertThat(rows.get(1).path("status").asText()).isEqualTo("FAILED");
+        assertThat(rows.get(1).path("copied").asInt()).as("what the killed run finished itself").isEqualTo(3);
+    }
+
+    @Test
+    void historyShowCapsAndPurgeAnswerOnPostgresExactlyAsOnH2() throws Exception {
+        String db = newDatabase();
+        // Same-length folder names: every path in the output has the same length on both sides.
+        TestSite h2 = TestSite.withCaps(dir.resolve("h2"), 3).retry("{ attempts: 2, delay: 100ms, multiplier: 1 }");
+        TestSite pg = TestSite.withCaps(dir.resolve("pg"), 3).retry("{ attempts: 2, delay: 100ms, multiplier: 1 }");
+        Map<TestSite, Map<String, String>> envs = Map.of(h2, Map.of(), pg, postgres.env(db));
+        for (TestSite site : List.of(h2, pg)) {
+            Map<String, String> env = envs.get(site);
+            Files.write(site.capFile("CAP_002"), TestSite.bytes(100, 2));
+            Files.delete(site.capFile("CAP_003").getParent());
+            // Run 1: CAP_002 held by a client (skipped), CAP_003 without its folder (failed). Run 2, a new source:
+            // CAP_002 copied, CAP_003 still failing. Run 3: nothing new, CAP_003 stale since run 1.
+            try (ClientSimulator client = ClientSimulator.hold(site.capFile("CAP_002"), Duration.ofMinutes(1))) {
+                assertThat(Cli.run(site, env, "run", "job.yml").exitCode()).isEqualTo(3);
+            }
+            site.source("client.lkp", TestSite.bytes(20_000, 5));
+            assertThat(Cli.run(site, env, "run", "job.yml").exitCode()).isEqualTo(3);
+            assertThat(Cli.run(site, env, "run", "job.yml").exitCode()).isEqualTo(3);
+        }
+
+        List<List<String>> commands = new java.util.ArrayList<>(List.of(List.of("history"), List.of("history", "client-lkp", "--limit", "2"),
+                List.of("caps", "client-lkp"), List.of("caps", "client-lkp", "--stale")));
+        for (String id : List.of("1", "2", "3")) {
+            commands.add(List.of("show", id));
+            commands.add(List.of("show", id, "--attempts"));
+        }
+        // purge writes: runs 1 and 2 go (never the latest), on both sides alike; then the history left is compared.
+        commands.addAll(List.of(List.of("purge", "--older-than", "0s"), List.of("history"), List.of("caps", "client-lkp")));
+        for (List<String> command : commands) {
+            List<String> args = new java.util.ArrayList<>(command);
+            args.add("--json");
+            Cli.Result onH2 = Cli.run(h2, envs.get(h2), args.toArray(String[]::new));
+            Cli.Result onPostgres = Cli.run(pg, envs.get(pg), args.toArray(String[]::new));
+            assertThat(onH2.exitCode()).as("%s on H2: %s", command, onH2.err()).isZero();
+            assertThat(onPostgres.exitCode()).as("%s on PostgreSQL: %s", command, onPostgres.err()).isZero();
+            JsonNode expected = comparable(HistoryJson.parse(onH2.out()), h2.root().toString());
+            JsonNode actual = comparable(HistoryJson.parse(onPostgres.out()), pg.root().toString());
+            assertThat(expected.size()).as("%s says something", command).isPositive();
+            assertThat(actual).as("%s", command).isEqualTo(expected);
+        }
+        assertThat(jdbc(db).queryForObject("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION", Integer.class)).as("purged").isEqualTo(1);
+        assertThat(h2.home().resolve("repository/capsync.mv.db")).exists();
+        assertThat(pg.home().resolve("repository/capsync.mv.db")).doesNotExist();
+    }
+
+    /** The output without what differs by nature between two sites: times, durations and the site's own folder. */
+    private static JsonNode comparable(JsonNode node, String siteRoot) {
+        if (node.isArray()) {
+            var array = JsonNodeFactory.instance.arrayNode();
+            node.forEach(element -> array.add(comparable(element, siteRoot)));
+            return array;
+        }
+        if (node.isObject()) {
+            var object = JsonNodeFactory.instance.objectNode();
+            node.properties().forEach(field -> {
+                if (!field.getKey().toLowerCase(java.util.Locale.ROOT).contains("duration")
+                        && !field.getKey().endsWith("Ms")) {
+                    object.set(field.getKey(), comparable(field.getValue(), siteRoot));
+                }
+            });
+            return object;
+        }
+        if (node.isTextual()) {
+            try {
+                java.time.OffsetDateTime.parse(node.asText());
+                return JsonNodeFactory.instance.textNode("<time>");
+            } catch (java.time.format.DateTimeParseException notATime) {
+                return JsonNodeFactory.instance.textNode(node.asText().replace(siteRoot, "<site>"));
+            }
+        }
+        return node;
     }
 
     @Test
