@@ -18,7 +18,11 @@ import picocli.CommandLine.Parameters;
  * {@code capsync caps JOB}: each CAP's state now, as recorded: last attempt, last success, the hash it holds, and since
  * when and for how many runs it has been behind the source. The CAPs are those of the job's latest run.
  */
-@Command(name = "caps", description = "Show each CAP's state now: last attempt, last success, hash held, stale since, runs missed.")
+@Command(name = "caps", description = "Show each CAP's state now: last attempt, last success, hash held, stale since, runs missed.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  capsync caps client-lkp             every CAP: current or stale since when",
+            "  capsync caps client-lkp --stale     only the CAPs that are not current"})
 public class CapsCommand implements Callable<Integer> {
 
     private final CliEnvironment environment;
@@ -28,6 +32,9 @@ public class CapsCommand implements Callable<Integer> {
 
     @Option(names = "--stale", description = "only the CAPs that are not current")
     boolean staleOnly;
+
+    @Mixin
+    HelpOption help;
 
     @Mixin
     OutputOptions output;

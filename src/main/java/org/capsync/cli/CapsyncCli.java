@@ -23,6 +23,7 @@ public final class CapsyncCli {
         CommandLine cli = new CommandLine(new CapsyncCommand(), new CommandFactory(environment));
         cli.setOut(environment.out());
         cli.setErr(environment.err());
+        cli.setParameterExceptionHandler(new UsageErrors());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("capsync: " + message(e));
             commandLine.getErr().flush();

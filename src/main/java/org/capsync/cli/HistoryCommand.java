@@ -18,7 +18,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code capsync history [JOB]}: one row per execution, newest first. Works while a run is going. */
-@Command(name = "history", description = "List job executions, newest first: status, counts, and which execution each restarted.")
+@Command(name = "history", description = "List job executions, newest first: status, counts, and which execution each restarted.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  capsync history                          the last 20 executions of every job",
+            "  capsync history client-lkp --since 7d    this week's runs of one job",
+            "  capsync history client-lkp --json        for scripts (also --csv)"})
 public class HistoryCommand implements Callable<Integer> {
 
     private final CliEnvironment environment;
@@ -31,6 +36,9 @@ public class HistoryCommand implements Callable<Integer> {
 
     @Option(names = "--since", paramLabel = "DATE", description = "only executions started since DATE (2026-11-01, 2026-11-01T08:00) or an age (7d, 12h)")
     String since;
+
+    @Mixin
+    HelpOption help;
 
     @Mixin
     OutputOptions output;

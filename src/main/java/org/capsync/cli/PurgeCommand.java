@@ -20,7 +20,11 @@ import picocli.CommandLine.Option;
  * {@code capsync purge --older-than 90d}: removes old runs and everything recorded about them, in one transaction.
  * Never a job's latest run, never a run still going, never part of a run that a kept execution belongs to.
  */
-@Command(name = "purge", description = "Remove runs that ended before the given age, with their outcomes and attempts (never a job's latest run or a running one).")
+@Command(name = "purge", description = "Remove runs that ended before the given age, with their outcomes and attempts (never a job's latest run or a running one).",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  capsync purge --older-than 90d --dry-run   what would go",
+            "  capsync purge --older-than 90d             remove it"})
 public class PurgeCommand implements Callable<Integer> {
 
     private final CliEnvironment environment;
@@ -30,6 +34,9 @@ public class PurgeCommand implements Callable<Integer> {
 
     @Option(names = "--dry-run", description = "only say what would be removed")
     boolean dryRun;
+
+    @Mixin
+    HelpOption help;
 
     @Mixin
     OutputOptions output;

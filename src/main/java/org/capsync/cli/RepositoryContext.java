@@ -25,7 +25,13 @@ final class RepositoryContext {
 
     static ConfigurableApplicationContext open(CapsyncHome home, String logName, int poolSize,
             Consumer<ConfigurableListableBeanFactory> singletons, Class<?>... configurations) {
-        Map<String, Object> properties = new HashMap<>();
+        return open(home, logName, poolSize, Map.of(), singletons, configurations);
+    }
+
+    /** As above, with extra Spring properties (the console's log threshold, for instance). */
+    static ConfigurableApplicationContext open(CapsyncHome home, String logName, int poolSize, Map<String, ?> extra,
+            Consumer<ConfigurableListableBeanFactory> singletons, Class<?>... configurations) {
+        Map<String, Object> properties = new HashMap<>(extra);
         properties.put("spring.datasource.hikari.maximum-pool-size", poolSize);
         properties.put("capsync.logs", home.logs().toString());
         properties.put("capsync.log-name", logName);

@@ -20,7 +20,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code capsync show EXECUTION_ID}: what one execution did at each (CAP, file) it handled. */
-@Command(name = "show", description = "Show what one execution did at each (CAP, file) it handled; --attempts lists every attempt.")
+@Command(name = "show", description = "Show what one execution did at each (CAP, file) it handled; --attempts lists every attempt.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  capsync show 42                 what execution 42 did at each CAP",
+            "  capsync show 42 --attempts      with every attempt, its time and reason"})
 public class ShowCommand implements Callable<Integer> {
 
     private final CliEnvironment environment;
@@ -30,6 +34,9 @@ public class ShowCommand implements Callable<Integer> {
 
     @Option(names = "--attempts", description = "every attempt with its time, result and reason")
     boolean attempts;
+
+    @Mixin
+    HelpOption help;
 
     @Mixin
     OutputOptions output;

@@ -26,13 +26,19 @@ import picocli.CommandLine.Parameters;
  * {@code capsync verify JOB}: does every CAP hold the source's bytes right now? Reads each CAP's copy and compares
  * size and SHA-256 with the source; writes nothing and records nothing (the repository is not even opened).
  */
-@Command(name = "verify", description = "Audit every CAP against the current source without writing: CURRENT, DIFFERS, MISSING or UNREACHABLE. Exit 0 if all current, else 3.")
+@Command(name = "verify", description = "Audit every CAP against the current source without writing: CURRENT, DIFFERS, MISSING or UNREACHABLE. Exit 0 if all current, else 3.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  capsync verify client-lkp       every CAP against the source; writes nothing"})
 public class VerifyCommand implements Callable<Integer> {
 
     private final CliEnvironment environment;
 
     @Parameters(paramLabel = "JOB", description = "a job file (jobs/client-lkp.yml) or a job name (client-lkp = jobs/client-lkp.yml)")
     String job;
+
+    @Mixin
+    HelpOption help;
 
     @Mixin
     OutputOptions output;

@@ -89,9 +89,10 @@ public class DistributionJobConfiguration {
     }
 
     @Bean
-    Job distributionJob(JobDefinition job, JobRepository repository, Step snapshotStep, Step planStep,
+    Job distributionJob(JobDefinition job, CapList caps, JobRepository repository, Step snapshotStep, Step planStep,
             Step distributeStep, Step retryStep, PairStore store, CapsyncHome home) {
         return new JobBuilder(job.name(), repository)
+                .listener(new RunLog(job, caps, repository, store))
                 .listener(new RunOutcomeListener(store, home))
                 .start(snapshotStep)
                 .next(planStep)

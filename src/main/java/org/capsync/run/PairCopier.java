@@ -56,7 +56,8 @@ public final class PairCopier {
                     Duration wait = retry.delayBefore(attempt + 1);
                     status = PairStatus.RETRY;
                     next = clock.instant().plus(wait);
-                    log.warn("{}{}, {}, retry in {}", prefix, outcome.reason(), of, Durations.format(wait));
+                    // INFO, not WARN: the CAP may still be copied; a quiet console shows only CAPs left behind.
+                    log.info("{}{}, {}, retry in {}", prefix, outcome.reason(), of, Durations.format(wait));
                 } else {
                     status = PairStatus.SKIPPED;
                     log.warn("{}{}, {}, skipped", prefix, outcome.reason(), of);

@@ -68,13 +68,13 @@ class HistoryCommandsTest {
         site.source("client.lkp", TestSite.bytes(20_000, 2));
         sha2 = sha256(site.sourceBytes());
         Files.write(site.capFile("CAP_002"), TestSite.bytes(100, 4));
-        site.retry("{ attempts: 5, delay: 2s, multiplier: 1 }");
+        site.retry("{ attempts: 30, delay: 1s, multiplier: 1 }");
         try (ClientSimulator client = ClientSimulator.hold(site.capFile("CAP_002"), Duration.ofMinutes(2));
              CapsyncProcess child = CapsyncProcess.start(site, "run", "job.yml")) {
             run2 = HistoryJson.awaitRetrying(site, "CAP_002", child);
             // Killed in the retry step, once the first pass has finished every other CAP.
             HistoryJson.await("the first pass of run 2", () -> rows(site, "history").get(0).path("copied").asInt() == 2);
-            child.kill();
+            child.killOnceWritten();
         }
         historyWhileKilledRunLeftStarted = rows(site, "history");
 

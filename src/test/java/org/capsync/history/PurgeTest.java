@@ -133,7 +133,7 @@ class PurgeTest {
         try (ClientSimulator client = ClientSimulator.hold(site.capFile("CAP_001"), Duration.ofMinutes(2));
              CapsyncProcess child = CapsyncProcess.start(site, "run", "job.yml")) {
             id = HistoryJson.awaitRetrying(site, "CAP_001", child);
-            child.kill();
+            child.killOnceWritten();
         }
         site.retry("{ attempts: 3, delay: 200ms }");
         return id;

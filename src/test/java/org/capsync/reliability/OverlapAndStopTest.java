@@ -113,10 +113,10 @@ class OverlapAndStopTest {
         assertThat(Repository.query(site.home(), "SELECT STATUS FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID FETCH FIRST 1 ROW ONLY").get(0))
                 .containsEntry("STATUS", "STARTED");
 
-        Cli.Result resumed = Cli.run(site, "run", "job.yml");
-
-        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
-        assertThat(resumed.lastLine()).matches("client-lkp: 1 copied, 0 unchanged, 0 skipped, 0 failed \\(execution \\d+, COMPLETED\\)");
+        try (CapsyncProcess resumed = CapsyncProcess.run(site, "run", "job.yml")) {
+            assertThat(resumed.waitFor(Duration.ofSeconds(60))).as(resumed.output()).isZero();
+            assertThat(resumed.out()).containsPattern("client-lkp: 1 copied, 0 unchanged, 0 skipped, 0 failed \\(execution \\d+, COMPLETED\\)\\s*$");
+        }
         assertThat(Repository.query(site.home(), "SELECT STATUS FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID FETCH FIRST 1 ROW ONLY").get(0))
                 .containsEntry("STATUS", "FAILED");
         String log = Files.readString(site.home().resolve("logs/client-lkp.log"));

@@ -76,6 +76,39 @@ public final class CapsyncProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * Waits until the run has tried every pair and only retries are left (a client holds a file): the moment to kill
+     * it for a restart that has something to resume. Looks only once the run holds the repository (H2's lock file is
+     * there), so the look goes through the run's auto-server: opening a repository that earlier runs left on disk
+     * before the run does would make this test JVM its owner and the run fail with "Lock file recently modified".
+     */
+    public void awaitOnlyRetriesLeft(Path home) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try {
+                if (Files.exists(home.resolve("repository/capsync.lock.db"))
+                        && Repository.count(home, "SELECT COUNT(*) FROM CAPSYNC_PAIR WHERE STATUS = 'RETRY'") > 0
+                        && Repository.count(home, "SELECT COUNT(*) FROM CAPSYNC_PAIR WHERE STATUS = 'PENDING'") == 0) {
+                    return;
+                }
+            } catch (IllegalStateException schemaNotThereYet) {
+                // the run is still creating the repository
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the run never got to only retries left\nstdout:\n" + out() + "\nstderr:\n" + err());
+    }
+
+    /**
+     * SIGKILL once what the run has committed so far is on disk. H2 writes committed changes to the file within about
+     * a second (its WRITE_DELAY and auto-commit delay); a kill sooner loses them, and a run killed in its first second
+     * would look as if it had never started. What the test saw through the run's server is then what the file holds.
+     */
+    public void killOnceWritten() throws InterruptedException {
+        Thread.sleep(2000);
+        kill();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
