@@ -1,7 +1,11 @@
 package org.capsync.cli;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 
 import javax.sql.DataSource;
 
@@ -16,9 +20,11 @@ import org.capsync.definition.CapListParser;
 import org.capsync.definition.JobDefinition;
 import org.capsync.definition.JobFileParser;
 import org.capsync.definition.SourceFiles;
+import org.capsync.ops.RunReporting;
 import org.capsync.run.CapsyncHome;
 import org.capsync.run.DistributionJobConfiguration;
 import org.capsync.run.GracefulStop;
+import org.capsync.run.JobSites;
 import org.capsync.run.RepositoryGate;
 import org.capsync.run.RepositoryHandOver;
 import org.capsync.run.RunCoordinator;
@@ -30,7 +36,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code capsync run JOB}: distributes the job's files to every CAP, resuming the last run if it did not finish. */
+/**
+ * {@code capsync run JOB}: distributes the job's files to every CAP, resuming the last run if it did not finish. After
+ * the run, whatever its outcome, the job's metrics file and {@code on-failure}/{@code on-skips} hook ({@link RunReporting}).
+ */
 @Command(name = "run",
         description = {"Copy the job's files to every CAP; resume the last run if it did not complete.",
                 "A CAP whose file a client holds open is retried with backoff, then skipped."},
@@ -86,30 +95,57 @@ public class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         JobDefinition definition = new JobFileParser().parse(JobFiles.locate(job, environment));
-        if (threads != null) {
-            if (threads < 1 || threads > 256) {
-                throw new UsageException("--threads must be from 1 to 256, not " + threads);
+        RunReporting reporting = reporting(definition);
+        Instant started = Instant.now();
+        AtomicBoolean reported = new AtomicBoolean();
+        try {
+            if (threads != null) {
+                if (threads < 1 || threads > 256) {
+                    throw new UsageException("--threads must be from 1 to 256, not " + threads);
+                }
+                definition = definition.withThreads(threads);
             }
-            definition = definition.withThreads(threads);
+            CapList caps = new CapListParser().parse(definition.caps());
+            SourceFiles.resolve(definition);
+            // Checked before anything starts: a credentials file others can read is refused with exit 2.
+            SmbCredentials credentials = SmbCredentials.resolve(definition, environment.env());
+            return run(environment, environment.home().ensureExists(), definition, caps, credentials, startNew, quiet, (summary, repository) -> {
+                reporting.afterRun(started, summary, repository);
+                reported.set(true);
+            }).exitCode();
+        } catch (RunLock.RunInProgress e) {
+            throw e; // the run in progress reports for itself
+        } catch (Exception e) {
+            if (!reported.get()) {
+                reporting.afterEarlyEnd(started, CapsyncCli.exitCode(e), CapsyncCli.message(e));
+            }
+            throw e;
         }
-        CapList caps = new CapListParser().parse(definition.caps());
-        SourceFiles.resolve(definition);
-        // Checked before anything starts: a credentials file others can read is refused with exit 2.
-        SmbCredentials credentials = SmbCredentials.resolve(definition, environment.env());
-        return run(environment, environment.home().ensureExists(), definition, caps, credentials, startNew, quiet).exitCode();
+    }
+
+    private RunReporting reporting(JobDefinition definition) {
+        Path logs = new CapsyncHome(CapsyncHome.rootFromEnvironment(environment.env())).logs();
+        try {
+            return RunReporting.forJob(definition, environment.env(), logs);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     static RunSummary run(CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps,
             SmbCredentials credentials, boolean startNew) throws Exception {
-        return run(environment, home, job, caps, credentials, startNew, false);
+        return run(environment, home, job, caps, credentials, startNew, false, (summary, repository) -> {
+        });
     }
 
     /**
      * Runs the job and prints its summary line, last; a SIGTERM meanwhile stops it gracefully with the same exit code.
-     * On a terminal a progress bar shows meanwhile (see {@link ConsoleMode}).
+     * On a terminal a progress bar shows meanwhile (see {@link ConsoleMode}). {@code afterRun} sees the summary and the
+     * repository before the summary line is printed.
      */
     static RunSummary run(CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps,
-            SmbCredentials credentials, boolean startNew, boolean quiet) throws Exception {
+            SmbCredentials credentials, boolean startNew, boolean quiet, BiConsumer<RunSummary, JdbcTemplate> afterRun)
+            throws Exception {
         ConsoleMode mode = ConsoleMode.choose(environment.terminal(), quiet);
         try (GracefulStop stop = GracefulStop.install()) {
             RunSummary summary;
@@ -120,6 +156,9 @@ public class RunCommand implements Callable<Integer> {
                              beans.registerSingleton("capList", caps);
                              beans.registerSingleton("smbCredentials", credentials);
                          }, DistributionJobConfiguration.class))) {
+                if (home.repositoryLocation().shared()) {
+                    new JobSites(context.getBean(JdbcTemplate.class)).claim(job.name(), JobSites.thisSite(environment.env()));
+                }
                 RunCoordinator coordinator = context.getBean(RunCoordinator.class);
                 stop.onSignal(coordinator::stopRunning);
                 try (RunDisplay display = mode == ConsoleMode.LIVE
@@ -128,6 +167,8 @@ public class RunCommand implements Callable<Integer> {
                         : RunDisplay.none()) {
                     summary = coordinator.run(startNew);
                 }
+                // Still under the run lock: the next run's report cannot overtake this one.
+                afterRun.accept(summary, context.getBean(JdbcTemplate.class));
                 // The job is done: let its next run start, but keep serving the repository to runs of other jobs
                 // that joined this process's server, whose connections would break if it exited now.
                 lock.close();

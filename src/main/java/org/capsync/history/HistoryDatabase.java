@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import org.capsync.run.CapsyncHome;
 import org.h2.api.ErrorCode;
 import org.capsync.run.RepositoryGate;
+import org.capsync.run.RepositoryLocation;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
@@ -22,7 +23,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The job repository opened for the history commands: one JDBC connection, no Spring context and no migration, so a
  * query answers in well under a second. While a run holds the repository the connection goes through the run's
  * loopback {@code AUTO_SERVER}; otherwise this process reads the file itself, holding the {@link RepositoryGate} so
- * that a run starting meanwhile waits instead of depending on this short-lived process. Never creates a repository.
+ * that a run starting meanwhile waits instead of depending on this short-lived process. With {@code CAPSYNC_DB_URL} the
+ * connection goes to the shared PostgreSQL server instead. Never creates a repository.
  */
 public final class HistoryDatabase implements AutoCloseable {
 
@@ -50,6 +52,9 @@ public final class HistoryDatabase implements AutoCloseable {
     }
 
     private static Optional<HistoryDatabase> open(CapsyncHome home, boolean write) {
+        if (home.repositoryLocation().shared()) {
+            return openShared(home.repositoryLocation());
+        }
         if (!Files.isRegularFile(home.repository().resolve("capsync.mv.db"))) {
             return Optional.empty();
         }
@@ -81,6 +86,30 @@ public final class HistoryDatabase implements AutoCloseable {
         } catch (RuntimeException e) {
             gate.close();
             throw e;
+        }
+    }
+
+    /**
+     * The shared PostgreSQL repository ({@code CAPSYNC_DB_URL}): a server coordinates its own readers and writers, so
+     * no gate; a database where no run has created the schema yet has no history.
+     */
+    private static Optional<HistoryDatabase> openShared(RepositoryLocation server) {
+        SingleConnectionDataSource dataSource = null;
+        try {
+            dataSource = connect(server.jdbcUrl(), server.user(), server.password());
+            try (var connection = dataSource.getConnection();
+                 var tables = connection.getMetaData().getTables(null, null, "batch_job_instance", null)) {
+                if (!tables.next()) {
+                    dataSource.destroy();
+                    return Optional.empty();
+                }
+            }
+            return Optional.of(new HistoryDatabase(null, dataSource));
+        } catch (SQLException e) {
+            if (dataSource != null) {
+                dataSource.destroy();
+            }
+            throw new IllegalStateException("cannot open " + server.describe() + ": " + e.getMessage(), e);
         }
     }
 
@@ -121,7 +150,9 @@ public final class HistoryDatabase implements AutoCloseable {
         try {
             dataSource.destroy();
         } finally {
-            gate.close();
+            if (gate != null) {
+                gate.close();
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.capsync.demo.ClientSimulator;
@@ -25,6 +26,11 @@ public final class CapsyncProcess implements AutoCloseable {
     }
 
     public static CapsyncProcess start(Path home, Path workingDir, String... args) {
+        return start(home, workingDir, Map.of(), args);
+    }
+
+    /** With {@code extraEnv} on top of this process's environment (a shared repository's CAPSYNC_DB_* for instance). */
+    public static CapsyncProcess start(Path home, Path workingDir, Map<String, String> extraEnv, String... args) {
         try {
             Files.createDirectories(home);
             Path out = Files.createTempFile(home, "child", ".out");
@@ -33,6 +39,7 @@ public final class CapsyncProcess implements AutoCloseable {
             command.addAll(List.of(args));
             ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile())
                     .redirectOutput(out.toFile()).redirectError(err.toFile());
+            builder.environment().putAll(extraEnv);
             builder.environment().put("CAPSYNC_HOME", home.toString());
             return new CapsyncProcess(builder.start(), out, err);
         } catch (IOException e) {
@@ -42,6 +49,10 @@ public final class CapsyncProcess implements AutoCloseable {
 
     public static CapsyncProcess run(TestSite site, String... args) {
         return start(site.home(), site.root(), args);
+    }
+
+    public static CapsyncProcess run(TestSite site, Map<String, String> extraEnv, String... args) {
+        return start(site.home(), site.root(), extraEnv, args);
     }
 
     public static CapsyncProcess start(TestSite site, String... args) {
