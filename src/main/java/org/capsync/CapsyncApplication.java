@@ -2,8 +2,10 @@ package org.capsync;
 
 import org.capsync.cli.CapsyncCli;
 import org.capsync.run.RepositoryDatabase;
+import org.capsync.run.RepositorySchema;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Import;
 
 /**
  * capsync: puts a site server's inbox files (first of all {@code client.lkp}) onto every Client Access Point, retrying
@@ -12,6 +14,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
+@Import(RepositorySchema.class)
 public class CapsyncApplication {
 
     public static void main(String[] args) {

@@ -14,6 +14,14 @@ public interface CapTransport {
     /** The target's size and SHA-256, or empty when it does not exist yet. */
     Optional<FileDigest> digest(TargetFile target) throws CopyException;
 
+    /**
+     * Whether the target already holds exactly the source's bytes (then it is left alone). By default its size and
+     * SHA-256 are compared with the snapshot's; a transport may compare the bytes themselves, which says the same.
+     */
+    default boolean holds(SourceFile source, TargetFile target) throws CopyException {
+        return digest(target).map(source.digest()::equals).orElse(false);
+    }
+
     /** Puts the source's bytes at the target atomically; on any failure the temp file is gone and the target intact. */
     void replace(SourceFile source, TargetFile target) throws CopyException;
 

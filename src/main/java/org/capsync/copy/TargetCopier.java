@@ -1,7 +1,6 @@
 package org.capsync.copy;
 
 import java.util.List;
-import java.util.Optional;
 
 /**
  * One attempt to bring one (CAP, file) up to date: leave it alone when it already holds the snapshot's bytes, otherwise
@@ -30,8 +29,7 @@ public final class TargetCopier {
             if (lockToken != null) {
                 lockToken.clearStale(transport, target);
             }
-            Optional<FileDigest> current = transport.digest(target);
-            if (current.isPresent() && current.get().equals(wanted)) {
+            if (transport.holds(source, target)) {
                 // A run killed between writing its temp file and the rename leaves one; a replace overwrites it, but
                 // a target that is current by now is never replaced, so its leftover is removed here.
                 transport.deleteBeside(target, target.tempName());

@@ -7,8 +7,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import javax.sql.DataSource;
-
 import org.capsync.copy.CapTransport;
 import org.capsync.copy.LockToken;
 import org.capsync.copy.TargetCopier;
@@ -26,9 +24,6 @@ import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
-import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
-import org.springframework.batch.infrastructure.item.database.Order;
-import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -144,9 +139,8 @@ public class DistributionJobConfiguration {
     }
 
     @Bean
-    Step distributeWorker(JobRepository repository, PlatformTransactionManager tx,
-            JdbcPagingItemReader<Pair> pendingPairs, PairAttemptProcessor attemptProcessor,
-            PairAttemptWriter attemptWriter) {
+    Step distributeWorker(JobRepository repository, PlatformTransactionManager tx, PendingPairReader pendingPairs,
+            PairAttemptProcessor attemptProcessor, PairAttemptWriter attemptWriter) {
         return new StepBuilder("distributeWorker", repository)
                 .<Pair, PairAttempt>chunk(CHUNK)
                 .transactionManager(tx)
@@ -158,23 +152,10 @@ public class DistributionJobConfiguration {
 
     @Bean
     @StepScope
-    JdbcPagingItemReader<Pair> pendingPairs(DataSource dataSource, JobDefinition job,
-            @Value("#{stepExecution}") StepExecution step,
-            @Value("#{stepExecutionContext['partition']}") Integer partition) throws Exception {
+    PendingPairReader pendingPairs(PairStore store, JobDefinition job, @Value("#{stepExecution}") StepExecution step,
+            @Value("#{stepExecutionContext['partition']}") Integer partition) {
         long instanceId = step.getJobExecution().getJobInstance().getInstanceId();
-        // The status filter is the restart cursor: rows already finished are never read again.
-        return new JdbcPagingItemReaderBuilder<Pair>()
-                .name("pendingPairs")
-                .dataSource(dataSource)
-                .selectClause("SELECT " + PairStore.PAIR_COLUMNS)
-                .fromClause("FROM CAPSYNC_PAIR")
-                .whereClause("WHERE JOB_INSTANCE_ID = :instance AND PARTITION_NO = :partition AND STATUS = 'PENDING'")
-                .parameterValues(Map.of("instance", instanceId, "partition", partition))
-                .sortKeys(Map.of("PAIR_ID", Order.ASCENDING))
-                .rowMapper(PairStore.pairMapper(job.name()))
-                .pageSize(CHUNK)
-                .saveState(false)
-                .build();
+        return new PendingPairReader(store, instanceId, partition, CHUNK, job.name());
     }
 
     @Bean

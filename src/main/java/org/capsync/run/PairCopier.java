@@ -36,20 +36,24 @@ public final class PairCopier {
         CopyOutcome outcome = copier.attempt(snapshot.file(pair.target().fileName()), pair.target());
         PairStatus status;
         Instant next = null;
-        String prefix = jobName + " " + pair.target().describe() + ": ";
-        String of = "attempt " + attempt + "/" + retry.attempts();
+        // A first-time success is routine (debug), and the common case: its line is not even built then.
+        boolean logSuccess = attempt > 1 || log.isDebugEnabled();
         switch (outcome.kind()) {
             case COPIED -> {
                 status = PairStatus.COPIED;
-                logSuccess(attempt, prefix + "copied (" + outcome.bytes() + " bytes), " + of);
+                if (logSuccess) {
+                    logSuccess(attempt, prefix(pair) + "copied (" + outcome.bytes() + " bytes), " + of(attempt));
+                }
             }
             case UNCHANGED -> {
                 status = PairStatus.UNCHANGED;
-                logSuccess(attempt, prefix + "unchanged, " + of);
+                if (logSuccess) {
+                    logSuccess(attempt, prefix(pair) + "unchanged, " + of(attempt));
+                }
             }
             case FAILED -> {
                 status = PairStatus.FAILED;
-                log.warn("{}failed: {}, {}", prefix, outcome.reason(), of);
+                log.warn("{}failed: {}, {}", prefix(pair), outcome.reason(), of(attempt));
             }
             default -> {
                 if (attempt < retry.attempts()) {
@@ -57,18 +61,25 @@ public final class PairCopier {
                     status = PairStatus.RETRY;
                     next = clock.instant().plus(wait);
                     // INFO, not WARN: the CAP may still be copied; a quiet console shows only CAPs left behind.
-                    log.info("{}{}, {}, retry in {}", prefix, outcome.reason(), of, Durations.format(wait));
+                    log.info("{}{}, {}, retry in {}", prefix(pair), outcome.reason(), of(attempt), Durations.format(wait));
                 } else {
                     status = PairStatus.SKIPPED;
-                    log.warn("{}{}, {}, skipped", prefix, outcome.reason(), of);
+                    log.warn("{}{}, {}, skipped", prefix(pair), outcome.reason(), of(attempt));
                 }
             }
         }
         return new PairAttempt(pair, attempt, started, outcome, status, next);
     }
 
+    private String prefix(Pair pair) {
+        return jobName + " " + pair.target().describe() + ": ";
+    }
+
+    private String of(int attempt) {
+        return "attempt " + attempt + "/" + retry.attempts();
+    }
+
     private static void logSuccess(int attempt, String line) {
-        // A first-time success is routine; one that needed retries is worth a line in the run's output.
         if (attempt > 1) {
             log.info(line);
         } else {

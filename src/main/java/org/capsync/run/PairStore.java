@@ -1,9 +1,13 @@
 package org.capsync.run;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +18,7 @@ import org.capsync.copy.FileDigest;
 import org.capsync.copy.SourceFile;
 import org.capsync.copy.TargetFile;
 import org.capsync.definition.Cap;
+import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
@@ -65,16 +70,29 @@ public class PairStore {
 
     /** One PENDING row per (enabled CAP, file), spread round-robin over {@code partitions}. */
     public int plan(long instanceId, String jobName, List<Cap> caps, String folder, List<String> fileNames, int partitions) {
-        List<Object[]> rows = new ArrayList<>(caps.size() * fileNames.size());
-        int i = 0;
-        for (Cap cap : caps) {
-            for (String fileName : fileNames) {
-                rows.add(new Object[] {instanceId, jobName, i++ % partitions, cap.name(), cap.path(), folder, fileName,
-                        PairStatus.PENDING.name()});
-            }
-        }
-        jdbc.batchUpdate("INSERT INTO CAPSYNC_PAIR (JOB_INSTANCE_ID, JOB_NAME, PARTITION_NO, CAP_NAME, CAP_PATH, TARGET_FOLDER, FILE_NAME, STATUS, ATTEMPTS) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)", rows);
-        return rows.size();
+        int files = fileNames.size();
+        int rows = caps.size() * files;
+        // Typed setters: JdbcTemplate's Object[] rows look up each parameter's type, which cost more than the insert.
+        jdbc.batchUpdate("INSERT INTO CAPSYNC_PAIR (JOB_INSTANCE_ID, JOB_NAME, PARTITION_NO, CAP_NAME, CAP_PATH, TARGET_FOLDER, FILE_NAME, STATUS, ATTEMPTS) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0)",
+                new BatchPreparedStatementSetter() {
+                    @Override
+                    public void setValues(PreparedStatement ps, int i) throws SQLException {
+                        Cap cap = caps.get(i / files);
+                        ps.setLong(1, instanceId);
+                        ps.setString(2, jobName);
+                        ps.setInt(3, i % partitions);
+                        ps.setString(4, cap.name());
+                        ps.setString(5, cap.path());
+                        ps.setString(6, folder);
+                        ps.setString(7, fileNames.get(i % files));
+                    }
+
+                    @Override
+                    public int getBatchSize() {
+                        return rows;
+                    }
+                });
+        return rows;
     }
 
     public int partitions(long instanceId) {
@@ -82,38 +100,110 @@ public class PairStore {
         return n == null ? 0 : n;
     }
 
+    /**
+     * A page of a partition's PENDING pairs after {@code afterPairId}. Ordered by the whole cursor index, so that H2 reads
+     * the page straight off it: ordered by PAIR_ID alone, it read and sorted every remaining row of the partition for
+     * each page, which made a run quadratic in its CAPs.
+     */
+    public List<Pair> pendingPage(long instanceId, int partition, long afterPairId, int limit, String jobName) {
+        return jdbc.query("SELECT " + PAIR_COLUMNS + " FROM CAPSYNC_PAIR WHERE JOB_INSTANCE_ID = ? AND PARTITION_NO = ? "
+                + "AND STATUS = 'PENDING' AND PAIR_ID > ? ORDER BY JOB_INSTANCE_ID, PARTITION_NO, STATUS, PAIR_ID "
+                + "FETCH FIRST " + limit + " ROWS ONLY", pairMapper(jobName), instanceId, partition, afterPairId);
+    }
+
+    /** A chunk's outcomes and attempts, in two batched statements with typed parameters. */
     public void record(List<? extends PairAttempt> attempts, long executionId) {
         if (attempts.isEmpty()) {
             return;
         }
-        List<Object[]> pairs = new ArrayList<>(attempts.size());
-        List<Object[]> rows = new ArrayList<>(attempts.size());
-        for (PairAttempt a : attempts) {
-            Timestamp started = Timestamp.from(a.started());
-            Timestamp ended = Timestamp.from(a.started().plusMillis(a.outcome().millis()));
-            pairs.add(new Object[] {a.status().name(), a.attempt(), a.outcome().bytes(), a.outcome().sha256(),
-                    truncate(a.outcome().reason()), started, ended,
-                    a.nextAttempt() == null ? null : Timestamp.from(a.nextAttempt()),
-                    a.outcome().millis(), executionId, a.pair().id()});
-            rows.add(new Object[] {a.pair().id(), a.attempt(), executionId, started, a.outcome().millis(),
-                    a.outcome().kind().name(), truncate(a.outcome().reason())});
-        }
         jdbc.batchUpdate("UPDATE CAPSYNC_PAIR SET STATUS = ?, ATTEMPTS = ?, BYTES = ?, SHA256 = ?, LAST_ERROR = ?, "
                 + "FIRST_ATTEMPT = COALESCE(FIRST_ATTEMPT, ?), LAST_ATTEMPT = ?, NEXT_ATTEMPT = ?, "
-                + "DURATION_MS = COALESCE(DURATION_MS, 0) + ?, JOB_EXECUTION_ID = ? WHERE PAIR_ID = ?", pairs);
-        jdbc.batchUpdate("INSERT INTO CAPSYNC_ATTEMPT (PAIR_ID, ATTEMPT, JOB_EXECUTION_ID, STARTED, DURATION_MS, RESULT, REASON) VALUES (?, ?, ?, ?, ?, ?, ?)", rows);
+                + "DURATION_MS = COALESCE(DURATION_MS, 0) + ?, JOB_EXECUTION_ID = ? WHERE PAIR_ID = ?",
+                new BatchPreparedStatementSetter() {
+                    @Override
+                    public void setValues(PreparedStatement ps, int i) throws SQLException {
+                        PairAttempt a = attempts.get(i);
+                        Timestamp started = Timestamp.from(a.started());
+                        ps.setString(1, a.status().name());
+                        ps.setInt(2, a.attempt());
+                        ps.setLong(3, a.outcome().bytes());
+                        ps.setString(4, a.outcome().sha256());
+                        ps.setString(5, truncate(a.outcome().reason()));
+                        ps.setTimestamp(6, started);
+                        ps.setTimestamp(7, Timestamp.from(a.started().plusMillis(a.outcome().millis())));
+                        if (a.nextAttempt() == null) {
+                            ps.setNull(8, Types.TIMESTAMP);
+                        } else {
+                            ps.setTimestamp(8, Timestamp.from(a.nextAttempt()));
+                        }
+                        ps.setLong(9, a.outcome().millis());
+                        ps.setLong(10, executionId);
+                        ps.setLong(11, a.pair().id());
+                    }
+
+                    @Override
+                    public int getBatchSize() {
+                        return attempts.size();
+                    }
+                });
+        jdbc.batchUpdate("INSERT INTO CAPSYNC_ATTEMPT (PAIR_ID, ATTEMPT, JOB_EXECUTION_ID, STARTED, DURATION_MS, RESULT, REASON) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                new BatchPreparedStatementSetter() {
+                    @Override
+                    public void setValues(PreparedStatement ps, int i) throws SQLException {
+                        PairAttempt a = attempts.get(i);
+                        ps.setLong(1, a.pair().id());
+                        ps.setInt(2, a.attempt());
+                        ps.setLong(3, executionId);
+                        ps.setTimestamp(4, Timestamp.from(a.started()));
+                        ps.setLong(5, a.outcome().millis());
+                        ps.setString(6, a.outcome().kind().name());
+                        ps.setString(7, truncate(a.outcome().reason()));
+                    }
+
+                    @Override
+                    public int getBatchSize() {
+                        return attempts.size();
+                    }
+                });
     }
 
-    public List<Pair> dueRetries(long instanceId, String jobName, Instant now, int limit) {
-        return jdbc.query("SELECT " + PAIR_COLUMNS + " FROM CAPSYNC_PAIR WHERE JOB_INSTANCE_ID = ? AND STATUS = 'RETRY' "
-                + "AND NEXT_ATTEMPT <= ? ORDER BY NEXT_ATTEMPT, PAIR_ID FETCH FIRST " + limit + " ROWS ONLY",
-                pairMapper(jobName), instanceId, Timestamp.from(now));
+    /**
+     * The RETRY pairs due by {@code now}, earliest first. Asked per partition, so that each question is a range of the
+     * cursor index (JOB_INSTANCE_ID, PARTITION_NO, STATUS): asked for the whole instance, it read every pair of the
+     * instance on every poll of the retry step.
+     */
+    public List<Pair> dueRetries(long instanceId, int partitions, String jobName, Instant now, int limit) {
+        List<Due> due = new ArrayList<>();
+        Timestamp until = Timestamp.from(now);
+        RowMapper<Pair> pairs = pairMapper(jobName);
+        for (int partition = 0; partition < partitions; partition++) {
+            due.addAll(jdbc.query("SELECT NEXT_ATTEMPT, " + PAIR_COLUMNS + " FROM CAPSYNC_PAIR WHERE JOB_INSTANCE_ID = ? "
+                    + "AND PARTITION_NO = ? AND STATUS = 'RETRY' AND NEXT_ATTEMPT <= ? ORDER BY NEXT_ATTEMPT, PAIR_ID "
+                    + "FETCH FIRST " + limit + " ROWS ONLY",
+                    (rs, row) -> new Due(rs.getTimestamp("NEXT_ATTEMPT").toInstant(), pairs.mapRow(rs, row)),
+                    instanceId, partition, until));
+        }
+        return due.stream()
+                .sorted(Comparator.comparing(Due::at).thenComparingLong(d -> d.pair().id()))
+                .limit(limit)
+                .map(Due::pair)
+                .toList();
     }
 
-    public Optional<Instant> nextRetry(long instanceId) {
-        Timestamp next = jdbc.queryForObject("SELECT MIN(NEXT_ATTEMPT) FROM CAPSYNC_PAIR WHERE JOB_INSTANCE_ID = ? AND STATUS = 'RETRY'",
-                Timestamp.class, instanceId);
-        return Optional.ofNullable(next).map(Timestamp::toInstant);
+    private record Due(Instant at, Pair pair) {
+    }
+
+    /** When the next RETRY pair of the instance is due, per partition like {@link #dueRetries}. */
+    public Optional<Instant> nextRetry(long instanceId, int partitions) {
+        Instant next = null;
+        for (int partition = 0; partition < partitions; partition++) {
+            Timestamp t = jdbc.queryForObject("SELECT MIN(NEXT_ATTEMPT) FROM CAPSYNC_PAIR WHERE JOB_INSTANCE_ID = ? "
+                    + "AND PARTITION_NO = ? AND STATUS = 'RETRY'", Timestamp.class, instanceId, partition);
+            if (t != null && (next == null || t.toInstant().isBefore(next))) {
+                next = t.toInstant();
+            }
+        }
+        return Optional.ofNullable(next);
     }
 
     /** Final outcomes that this execution itself reached (a restart does not count its predecessor's work). */

@@ -115,12 +115,15 @@ public sealed interface RepositoryLocation {
          * run holds it; its server socket is bound to the loopback address by
          * {@link RepositoryDatabase#confineToLoopback()}, so no other host can connect. {@code WRITE_DELAY=0} hands
          * every commit to the OS at once: H2's default of 500 ms would let a kill -9 lose outcomes already committed,
-         * and a restart would then redo work it believes unfinished.
+         * and a restart would then redo work it believes unfinished. Without H2's background writer the file is
+         * compacted only when it is closed, and at H2's default fill rate (90 %) nearly every close rewrote chunks in
+         * proportion to the whole file: 0.55-0.9 s per run once the repository held 1,000 runs, against 70-100 ms at
+         * 50 %, which compacts when half the file is garbage and so keeps it within about twice its live data.
          */
         @Override
         public String jdbcUrl() {
             return "jdbc:h2:file:" + folder.resolve("capsync").toString().replace('\\', '/')
-                    + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000;WRITE_DELAY=0";
+                    + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000;WRITE_DELAY=0;AUTO_COMPACT_FILL_RATE=50";
         }
 
         @Override

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -29,6 +31,8 @@ public class RetryTasklet implements Tasklet {
     private final PairCopier copier;
     private final ExecutorService workers;
     private final Clock clock;
+    /** Partitions planned per instance: fixed at plan time, asked once rather than on every poll. */
+    private final Map<Long, Integer> partitions = new ConcurrentHashMap<>();
 
     public RetryTasklet(String jobName, PairStore store, PairCopier copier, ExecutorService workers, Clock clock) {
         this.jobName = jobName;
@@ -43,9 +47,10 @@ public class RetryTasklet implements Tasklet {
         var execution = chunkContext.getStepContext().getStepExecution().getJobExecution();
         long instanceId = execution.getJobInstance().getInstanceId();
         Instant now = clock.instant();
-        List<Pair> due = store.dueRetries(instanceId, jobName, now, ROUND);
+        int planned = partitions.computeIfAbsent(instanceId, store::partitions);
+        List<Pair> due = store.dueRetries(instanceId, planned, jobName, now, ROUND);
         if (due.isEmpty()) {
-            var next = store.nextRetry(instanceId);
+            var next = store.nextRetry(instanceId, planned);
             if (next.isEmpty()) {
                 return RepeatStatus.FINISHED;
             }

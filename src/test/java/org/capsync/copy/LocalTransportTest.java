@@ -111,6 +111,50 @@ class LocalTransportTest {
         assertThat(leftover).doesNotExist();
     }
 
+    @Test
+    void aTargetOfTheRightSizeWithOtherBytesIsReplaced() throws IOException {
+        copier.attempt(source, target("CAP_001"));
+        byte[] flipped = site.sourceBytes();
+        flipped[flipped.length - 1] ^= 1;
+        Files.write(site.capFile("CAP_001"), flipped);
+
+        assertThat(copier.attempt(source, target("CAP_001")).kind()).isEqualTo(CopyOutcome.Kind.COPIED);
+        assertThat(site.capBytes("CAP_001")).isEqualTo(site.sourceBytes());
+    }
+
+    @Test
+    void aSnapshotDamagedSinceItWasTakenIsNeverCopied() throws IOException {
+        byte[] stale = TestSite.bytes(16 * 1024, 99);
+        Files.write(site.capFile("CAP_001"), stale);
+        Path snapshot = dir.resolve("snapshot.lkp");
+        Files.write(snapshot, site.sourceBytes());
+        SourceFile recorded = sourceFile(snapshot);
+        Files.write(snapshot, TestSite.bytes(16 * 1024, 7));
+
+        CopyOutcome outcome = copier.attempt(recorded, target("CAP_001"));
+
+        assertThat(outcome.kind()).isEqualTo(CopyOutcome.Kind.FAILED);
+        assertThat(outcome.reason()).contains("snapshot.lkp").contains("no longer matches");
+        assertThat(site.capBytes("CAP_001")).isEqualTo(stale);
+        assertThat(site.strayFilesAtCaps()).isEmpty();
+    }
+
+    /** Files too large to hold in memory are streamed from the snapshot and compared chunk by chunk. */
+    @Test
+    void copiesAndComparesAFileLargerThanItHoldsInMemory() throws IOException {
+        byte[] large = TestSite.bytes(17 * 1024 * 1024, 5);
+        Files.write(dir.resolve("inbox/large"), large);
+        SourceFile big = sourceFile(dir.resolve("inbox/large"));
+        TargetFile target = TargetFile.of("CAP_001", site.capRoot("CAP_001").toString(), "clidata.box", "large", "client-lkp");
+
+        assertThat(copier.attempt(big, target).kind()).isEqualTo(CopyOutcome.Kind.COPIED);
+        assertThat(copier.attempt(big, target).kind()).isEqualTo(CopyOutcome.Kind.UNCHANGED);
+        large[large.length / 2] ^= 1;
+        Files.write(site.capRoot("CAP_001").resolve("clidata.box/large"), large);
+        assertThat(copier.attempt(big, target).kind()).isEqualTo(CopyOutcome.Kind.COPIED);
+        assertThat(Files.mismatch(dir.resolve("inbox/large"), site.capRoot("CAP_001").resolve("clidata.box/large"))).isEqualTo(-1);
+    }
+
     /** A reader at the CAP finds the old complete file or the new complete file, never a partial or missing one. */
     @Test
     void aConcurrentReaderNeverSeesAPartialOrMissingFile() throws Exception {

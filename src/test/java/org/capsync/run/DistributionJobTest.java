@@ -123,6 +123,40 @@ class DistributionJobTest {
                 .startsWith("IN_USE").endsWith("COPIED");
     }
 
+    /**
+     * The deferred retry: a CAP found in use is set aside, so the partition it belongs to (CAP_001 shares partition 0
+     * with CAP_003 and CAP_005) goes on at once, and every other CAP is finished before the held one is tried again.
+     */
+    @Test
+    void aCapInRetryHoldsUpNoOtherCap() throws Exception {
+        Files.write(dir.resolve("inbox/client.lkp"), TestSite.bytes(16 * 1024, 11));
+        Files.write(site.capFile("CAP_001"), TestSite.bytes(100, 3));
+        ClientSimulator client = ClientSimulator.hold(site.capFile("CAP_001"), Duration.ofMinutes(1));
+
+        CompletableFuture<JobExecution> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return jobs.startJob(jobs.getUniqueJobParameters());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        awaitInUseAttempt("CAP_001");
+        client.close();
+        JobExecution execution = run.get(60, TimeUnit.SECONDS);
+
+        Map<String, Object> held = pair(execution, "CAP_001");
+        assertThat(held.get("STATUS")).isEqualTo("COPIED");
+        java.sql.Timestamp retried = jdbc.queryForObject("SELECT STARTED FROM CAPSYNC_ATTEMPT WHERE PAIR_ID = ? AND ATTEMPT = 2",
+                java.sql.Timestamp.class, held.get("PAIR_ID"));
+        for (String cap : site.caps().subList(1, site.caps().size())) {
+            Map<String, Object> other = pair(execution, cap);
+            assertThat(other.get("STATUS")).as(cap).isEqualTo("COPIED");
+            assertThat(other.get("ATTEMPTS")).as(cap).isEqualTo(1);
+            assertThat((java.sql.Timestamp) other.get("LAST_ATTEMPT")).as(cap + " finished before CAP_001 was tried again")
+                    .isBeforeOrEqualTo(retried);
+        }
+    }
+
     @Test
     void skipsACapStillInUseAfterTheLastAttemptAndGoesOnWithTheOthers() throws Exception {
         Files.write(dir.resolve("inbox/client.lkp"), TestSite.bytes(16 * 1024, 9));

@@ -1,0 +1,354 @@
+package org.capsync.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * capsync's benchmark (issue 6): every figure next to the same work done by a plain Java loop measured in the same
+ * run, as a ratio. capsync is always the real thing: {@code ./capsync run} as a separate process on real folders,
+ * recording everything in its H2 repository. Per-CAP costs are marginal (the slope between two sizes), so that
+ * process start-up cancels out. Medians of several runs, interleaved with the plain loop, because this machine is
+ * shared.
+ *
+ * <p>Run through {@code src/test/bench/run.sh [FIGURE...]}; arguments here: the capsync folder, then figure numbers.
+ */
+public final class Benchmark {
+
+    private final Path app;
+    private final Path work;
+    private final int small;
+    private final int large;
+    private final int huge;
+    private final int reps;
+    private final List<String[]> table = new ArrayList<>();
+
+    private Benchmark(Path app, Path work, double scale, int reps) {
+        this.app = app;
+        this.work = work;
+        this.small = (int) (1_000 * scale);
+        this.large = (int) (10_000 * scale);
+        this.huge = (int) (100_000 * scale);
+        this.reps = reps;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path app = Path.of(args[0]).toAbsolutePath();
+        Set<Integer> figures = new TreeSet<>();
+        for (int i = 1; i < args.length; i++) {
+            figures.add(Integer.parseInt(args[i]));
+        }
+        if (figures.isEmpty()) {
+            figures.addAll(List.of(1, 2, 3, 4, 5, 6));
+        }
+        double scale = Double.parseDouble(env("BENCH_SCALE", "1"));
+        int reps = Integer.parseInt(env("BENCH_REPS", "3"));
+        Path work = Path.of(env("BENCH_DIR", app.resolve("target/bench").toString())).toAbsolutePath();
+        Benchmark bench = new Benchmark(app, work, scale, reps);
+        System.out.printf("capsync benchmark %s: %d cores, %s, %s %s; load %s; scratch %s%n", LocalDate.now(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
+                System.getProperty("java.vm.name"), System.getProperty("java.version"), loadAverage(), work);
+        for (int figure : figures) {
+            switch (figure) {
+                case 1 -> bench.copyPerCap();
+                case 2 -> bench.oneCapEndToEnd();
+                case 3 -> bench.rerunUnchanged();
+                case 4 -> bench.latencyBound();
+                case 5 -> bench.hundredThousand();
+                case 6 -> bench.history();
+                default -> throw new IllegalArgumentException("no figure " + figure);
+            }
+        }
+        bench.printTable();
+    }
+
+    /** Figure 1: marginal cost per copied CAP, threads 1 and 4, next to the plain copy loop. */
+    private void copyPerCap() throws Exception {
+        BenchSite site = new BenchSite(work.resolve("site")).withCaps(large);
+        PlainLoop plain = new PlainLoop();
+        List<Path> plainSmall = site.plainFolders(small);
+        List<Path> plainLarge = site.plainFolders(large);
+        long seed = System.nanoTime();
+        site.newSource(seed++);
+        plain.copy(site.source(), plainLarge); // targets exist from here on: every later pass replaces, as capsync does
+        for (int threads : new int[] {1, 4}) {
+            heading("1", "copy " + BenchSite.FILE_SIZE / 1024 + " KB to each CAP, threads " + threads);
+            Samples plainS = new Samples(), plainL = new Samples(), capS = new Samples(), capL = new Samples();
+            for (int size : new int[] {small, large}) { // fill every CAP once, so that the measured runs replace
+                site.newSource(seed++);
+                capsync(site, size, threads).expect(0, "failed (execution");
+            }
+            for (int rep = 0; rep < reps; rep++) {
+                site.newSource(seed++);
+                plainS.add(plain.copy(site.source(), plainSmall) / 1e6);
+                plainL.add(plain.copy(site.source(), plainLarge) / 1e6);
+                capS.add(capsync(site, small, threads).expect(0, small + " copied, 0 unchanged").millis());
+                site.newSource(seed++);
+                capL.add(capsync(site, large, threads).expect(0, large + " copied, 0 unchanged").millis());
+            }
+            double capPerCap = slope(small, capS, large, capL);
+            double plainPerCap = slope(small, plainS, large, plainL);
+            detail("capsync runs (ms)", small, capS, large, capL);
+            detail("plain loop (ms)", small, plainS, large, plainL);
+            row("1", "copy per CAP, threads " + threads + " (marginal " + small + "→" + large + ")",
+                    ms(capPerCap), ms(plainPerCap), capPerCap / plainPerCap, 3, "≤ 3×");
+        }
+    }
+
+    /** Figure 2: one CAP through {@code ./capsync run}, process start to exit. */
+    private void oneCapEndToEnd() throws Exception {
+        heading("2", "one CAP end to end through ./capsync run");
+        BenchSite site = new BenchSite(work.resolve("one"));
+        Path job = site.job(1);
+        long seed = System.nanoTime();
+        site.newSource(seed++);
+        CapsyncRun first = CapsyncRun.run(app, site.home(), Map.of(), "run", job.toString()).expect(0, "1 copied");
+        System.out.printf("  first run (may build the start-up archive): %.0f ms%n", first.millis());
+        Samples runs = new Samples(), noArchive = new Samples(), floor = new Samples();
+        for (int rep = 0; rep < Math.max(7, reps); rep++) {
+            site.newSource(seed++);
+            runs.add(CapsyncRun.run(app, site.home(), Map.of(), "run", job.toString()).expect(0, "1 copied").millis());
+            floor.add(plainProcess(site));
+            if (rep < 3) {
+                site.newSource(seed++);
+                noArchive.add(CapsyncRun.run(app, site.home(), Map.of("CAPSYNC_CDS", "off"), "run", job.toString())
+                        .expect(0, "1 copied").millis());
+            }
+        }
+        System.out.printf("  capsync: %s%n  without the class-data archive (CAPSYNC_CDS=off): %s%n"
+                + "  plain loop in a fresh JVM (java -cp ... PlainLoop): %s%n", runs, noArchive, floor);
+        row("2", "1 CAP, process start to exit (median of " + runs.size() + ")", ms(runs.median()),
+                ms(floor.median()) + " (JVM + 1 copy)", runs.median() / floor.median(), Double.NaN,
+                runs.median() <= 1500 ? "≤ 1.5 s: met" : "≤ 1.5 s: NOT met");
+    }
+
+    /** Figure 3: rerun with nothing changed: zero bytes written at the CAPs; per CAP next to read-and-hash. */
+    private void rerunUnchanged() throws Exception {
+        BenchSite site = new BenchSite(work.resolve("site")).withCaps(large);
+        site.newSource(System.nanoTime());
+        PlainLoop plain = new PlainLoop();
+        List<Path> targetsSmall = site.targets(small);
+        List<Path> targetsLarge = site.targets(large);
+        capsync(site, small, 4).expect(0, "failed (execution");
+        capsync(site, large, 4).expect(0, "failed (execution");
+        Map<Path, String> before = stat(targetsLarge);
+        for (int threads : new int[] {1, 4}) {
+            heading("3", "rerun with nothing changed, threads " + threads);
+            Samples plainS = new Samples(), plainL = new Samples(), capS = new Samples(), capL = new Samples();
+            for (int rep = 0; rep < reps; rep++) {
+                plainS.add(plain.readAndHash(targetsSmall) / 1e6);
+                plainL.add(plain.readAndHash(targetsLarge) / 1e6);
+                capS.add(capsync(site, small, threads).expect(0, "0 copied, " + small + " unchanged").millis());
+                capL.add(capsync(site, large, threads).expect(0, "0 copied, " + large + " unchanged").millis());
+            }
+            double capPerCap = slope(small, capS, large, capL);
+            double plainPerCap = slope(small, plainS, large, plainL);
+            detail("capsync runs (ms)", small, capS, large, capL);
+            detail("plain read-and-hash (ms)", small, plainS, large, plainL);
+            row("3", "unchanged per CAP, threads " + threads + " (marginal " + small + "→" + large + ")",
+                    ms(capPerCap), ms(plainPerCap), capPerCap / plainPerCap, 2, "≤ 2×");
+        }
+        Map<Path, String> after = stat(targetsLarge);
+        long touched = before.keySet().stream().filter(p -> !before.get(p).equals(after.get(p))).count();
+        long strays = strayFiles(site, large);
+        System.out.printf("  CAP files changed (inode, size, mtime or ctime) over %d reruns: %d of %d; other files at the CAPs: %d%n",
+                4 * reps, touched, large, strays);
+        table.add(new String[] {"3", "bytes written at the CAPs by the reruns", touched + " files changed, " + strays
+                + " other files", "", "", touched == 0 && strays == 0 ? "zero: met" : "NOT met"});
+    }
+
+    /** Figure 4: latency-bound copies to Samba behind a delaying proxy. */
+    private void latencyBound() {
+        heading("4", "200 CAPs on Samba behind a proxy adding 10 ms each way, threads 16 vs 1");
+        String what = "200 CAPs over SMB, +10 ms each way: threads 1 / threads 16";
+        String reason = LatencyBench.unavailable();
+        if (reason != null) {
+            System.out.println("  not run: " + reason);
+            table.add(new String[] {"4", what, "not run", "", "", reason});
+            return;
+        }
+        try {
+            LatencyBench.Result r = new LatencyBench(work.resolve("smb"), app).run(200, 10, Math.max(1, reps - 1));
+            double speedUp = r.oneThread() / r.sixteenThreads();
+            row("4", what + " (process start to exit)", ms(r.oneThread()) + " / " + ms(r.sixteenThreads()), "",
+                    speedUp, Double.NaN, speedUp >= 10 ? "16 threads ≥ 10× faster: met" : "16 threads ≥ 10× faster: NOT met");
+        } catch (Exception | AssertionError e) {
+            System.out.println("  failed: " + e);
+            table.add(new String[] {"4", what, "failed", "", "", e.toString()});
+        }
+    }
+
+    /** Figure 5: 100,000 CAPs with -Xmx256m, peak RSS. */
+    private void hundredThousand() throws Exception {
+        heading("5", huge + " CAPs with -Xmx256m");
+        BenchSite site = new BenchSite(work.resolve("site")).withCaps(huge);
+        PlainLoop plain = new PlainLoop();
+        List<Path> plainFolders = site.plainFolders(huge);
+        long seed = System.nanoTime();
+        site.newSource(seed++);
+        Map<String, String> heap = Map.of("CAPSYNC_JAVA_OPTS", "-Xmx256m");
+        CapsyncRun fill = capsync(site, huge, 4, heap).expect(0, "failed (execution");
+        System.out.printf("  first run (fills the CAPs): %.0f ms, peak RSS %d MB, %s%n", fill.millis(), fill.peakRssKb() / 1024, fill.summary());
+        plain.copy(site.source(), plainFolders);
+        site.newSource(seed++);
+        double plainMs = plain.copy(site.source(), plainFolders) / 1e6;
+        CapsyncRun run = capsync(site, huge, 4, heap).expect(0, huge + " copied, 0 unchanged");
+        System.out.printf("  measured run: %.0f ms, peak RSS %d MB, %s%n", run.millis(), run.peakRssKb() / 1024, run.summary());
+        row("5", huge + " CAPs copied, -Xmx256m, threads 4: total (peak RSS " + run.peakRssKb() / 1024 + " MB)",
+                ms(run.millis()), ms(plainMs), run.millis() / plainMs, Double.NaN, "completes: met");
+    }
+
+    /** Figure 6: a run's process time with 1,000 past executions of the job, next to one with almost none. */
+    private void history() throws Exception {
+        heading("6", "new run's start with 1,000 past executions vs with 1");
+        int caps = 20;
+        int past = (int) Math.max(10, 1000 * Double.parseDouble(env("BENCH_SCALE", "1")));
+        BenchSite site = new BenchSite(work.resolve("history"));
+        Path job = site.job(caps);
+        site.newSource(1);
+        Path fresh = site.root().resolve("home-fresh");
+        Path full = site.root().resolve("home-" + past);
+        CapsyncRun.run(app, fresh, Map.of(), "run", job.toString()).expect(0, "failed (execution");
+        if (!Files.exists(full)) {
+            long start = System.nanoTime();
+            fillHistory(full, job, past);
+            System.out.printf("  %d executions recorded in %.0f s%n", past, (System.nanoTime() - start) / 1e9);
+        }
+        Samples few = new Samples(), many = new Samples();
+        for (int rep = 0; rep < Math.max(7, reps); rep++) {
+            few.add(CapsyncRun.run(app, fresh, Map.of(), "run", job.toString()).expect(0, caps + " unchanged").millis());
+            many.add(CapsyncRun.run(app, full, Map.of(), "run", job.toString()).expect(0, caps + " unchanged").millis());
+        }
+        System.out.printf("  with ~1 past execution: %s%n  with %d: %s%n", few, past, many);
+        row("6", "run of " + caps + " CAPs with " + past + " past executions (median)", ms(many.median()),
+                ms(few.median()) + " (history of 1)", many.median() / few.median(), 1.2, "≤ 1.2×");
+    }
+
+    private void fillHistory(Path home, Path job, int runs) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.capsync.cli.HistoryFill", home.toString(),
+                job.toString(), Integer.toString(runs)));
+        Path log = Files.createTempFile(work, "history", ".log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException("filling the history failed:\n" + Files.readString(log));
+        }
+        Files.delete(log);
+    }
+
+    private double plainProcess(BenchSite site) throws IOException, InterruptedException {
+        Path folder = site.plainFolders(1).get(0);
+        long start = System.nanoTime();
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), PlainLoop.class.getName(),
+                site.source().toString(), folder.toString()).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("plain loop process failed");
+        }
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    private CapsyncRun capsync(BenchSite site, int size, int threads) throws IOException, InterruptedException {
+        return capsync(site, size, threads, Map.of());
+    }
+
+    private CapsyncRun capsync(BenchSite site, int size, int threads, Map<String, String> env)
+            throws IOException, InterruptedException {
+        return CapsyncRun.run(app, site.home(), env, "run", site.job(size).toString(), "--threads", Integer.toString(threads));
+    }
+
+    private static Map<Path, String> stat(List<Path> files) throws IOException {
+        Map<Path, String> stats = new LinkedHashMap<>();
+        for (Path f : files) {
+            Map<String, Object> a = Files.readAttributes(f, "unix:ino,size,lastModifiedTime,ctime");
+            stats.put(f, a.get("ino") + "/" + a.get("size") + "/" + a.get("lastModifiedTime") + "/" + a.get("ctime"));
+        }
+        return stats;
+    }
+
+    private static long strayFiles(BenchSite site, int size) throws IOException {
+        long strays = 0;
+        for (Path target : site.targets(size)) {
+            try (var files = Files.list(target.getParent())) {
+                strays += files.filter(f -> !f.equals(target)).count();
+            }
+        }
+        return strays;
+    }
+
+    /** Milliseconds per CAP between two sizes: what one more CAP costs, start-up cancelled out. */
+    private static double slope(int sizeSmall, Samples smallRuns, int sizeLarge, Samples largeRuns) {
+        return (largeRuns.median() - smallRuns.median()) / (sizeLarge - sizeSmall);
+    }
+
+    private static void detail(String what, int sizeSmall, Samples s, int sizeLarge, Samples l) {
+        System.out.printf("  %s: %d CAPs %s; %d CAPs %s%n", what, sizeSmall, s, sizeLarge, l);
+    }
+
+    private void heading(String figure, String what) {
+        System.out.printf("%nfigure %s: %s (load %s)%n", figure, what, loadAverage());
+    }
+
+    private void row(String figure, String what, String capsync, String plain, double ratio, double limit, String target) {
+        boolean met = Double.isNaN(limit) || ratio <= limit;
+        String verdict = Double.isNaN(limit) ? target : target + (met ? ": met" : ": NOT met");
+        System.out.printf("  => capsync %s | plain loop %s | ratio %.2f | %s%n", capsync, plain, ratio, verdict);
+        table.add(new String[] {figure, what, capsync, plain, String.format("%.2f", ratio), verdict});
+    }
+
+    private void printTable() {
+        System.out.printf("%n| # | figure | capsync | plain loop | ratio | target |%n|---|---|---|---|---|---|%n");
+        for (String[] r : table) {
+            System.out.println("| " + String.join(" | ", r) + " |");
+        }
+    }
+
+    private static String ms(double millis) {
+        return millis >= 10_000 ? String.format("%.1f s", millis / 1000)
+                : millis >= 100 ? String.format("%.0f ms", millis)
+                : String.format("%.3f ms", millis);
+    }
+
+    private static String loadAverage() {
+        return String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    /** Milliseconds of repeated runs; the median resists the other load on a shared machine. */
+    static final class Samples {
+        private final List<Double> values = new ArrayList<>();
+
+        void add(double millis) {
+            values.add(millis);
+        }
+
+        int size() {
+            return values.size();
+        }
+
+        double median() {
+            double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        }
+
+        @Override
+        public String toString() {
+            return "median " + ms(median()) + " of " + Arrays.toString(values.stream().mapToLong(Math::round).toArray());
+        }
+    }
+}

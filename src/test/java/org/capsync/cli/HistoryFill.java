@@ -1,0 +1,46 @@
+package org.capsync.cli;
+
+import java.nio.file.Path;
+
+import org.capsync.definition.CapList;
+import org.capsync.definition.CapListParser;
+import org.capsync.definition.JobDefinition;
+import org.capsync.definition.JobFileParser;
+import org.capsync.run.CapsyncHome;
+import org.capsync.run.DistributionJobConfiguration;
+import org.capsync.run.RepositoryDatabase;
+import org.capsync.run.RunCoordinator;
+import org.capsync.run.RunLock;
+
+/**
+ * For the benchmark's figure 6: gives a repository a history of N real executions of a job, by running the real job
+ * N times in one application context (N processes would take half an hour). Lives in the cli package for
+ * {@link RepositoryContext}. Arguments: CAPSYNC_HOME, job file, N.
+ */
+public final class HistoryFill {
+
+    private HistoryFill() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        RepositoryDatabase.confineToLoopback();
+        CapsyncHome home = new CapsyncHome(Path.of(args[0]).toAbsolutePath()).ensureExists();
+        JobDefinition job = new JobFileParser().parse(Path.of(args[1]));
+        CapList caps = new CapListParser().parse(job.caps());
+        int runs = Integer.parseInt(args[2]);
+        try (RunLock lock = RunLock.acquire(home, job.name());
+             var context = RepositoryContext.open(home, job.name(), job.threads() + 4, beans -> {
+                 beans.registerSingleton("jobDefinition", job);
+                 beans.registerSingleton("capList", caps);
+             }, DistributionJobConfiguration.class)) {
+            RunCoordinator coordinator = context.getBean(RunCoordinator.class);
+            for (int i = 0; i < runs; i++) {
+                var summary = coordinator.run(false);
+                if (summary.exitCode() != 0) {
+                    throw new IllegalStateException("history run " + i + " ended " + summary.line());
+                }
+            }
+        }
+        System.exit(0);
+    }
+}
