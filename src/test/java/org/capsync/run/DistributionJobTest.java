@@ -103,16 +103,7 @@ class DistributionJobTest {
         Files.write(site.capFile("CAP_003"), TestSite.bytes(100, 1));
         ClientSimulator client = ClientSimulator.hold(site.capFile("CAP_003"), Duration.ofMinutes(1));
 
-        CompletableFuture<JobExecution> run = CompletableFuture.supplyAsync(() -> {
-            try {
-                return jobs.startJob(jobs.getUniqueJobParameters());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        awaitInUseAttempt("CAP_003");
-        client.close();
-        JobExecution execution = run.get(60, TimeUnit.SECONDS);
+        JobExecution execution = runLettingGoAfterFirstInUse(client, "CAP_003").get(60, TimeUnit.SECONDS);
 
         assertThat(execution.getExitStatus().getExitCode()).isEqualTo("COMPLETED");
         Map<String, Object> pair = pair(execution, "CAP_003");
@@ -133,16 +124,7 @@ class DistributionJobTest {
         Files.write(site.capFile("CAP_001"), TestSite.bytes(100, 3));
         ClientSimulator client = ClientSimulator.hold(site.capFile("CAP_001"), Duration.ofMinutes(1));
 
-        CompletableFuture<JobExecution> run = CompletableFuture.supplyAsync(() -> {
-            try {
-                return jobs.startJob(jobs.getUniqueJobParameters());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        awaitInUseAttempt("CAP_001");
-        client.close();
-        JobExecution execution = run.get(60, TimeUnit.SECONDS);
+        JobExecution execution = runLettingGoAfterFirstInUse(client, "CAP_001").get(60, TimeUnit.SECONDS);
 
         Map<String, Object> held = pair(execution, "CAP_001");
         assertThat(held.get("STATUS")).isEqualTo("COPIED");
@@ -197,6 +179,23 @@ class DistributionJobTest {
         } finally {
             Files.move(moved, box);
         }
+    }
+
+    /**
+     * Starts the job; once an in-use attempt at {@code cap} is recorded the client lets go. (A future, not a
+     * JobExecution: @SpringBatchTest takes any method returning one for the job scope's factory.)
+     */
+    private CompletableFuture<JobExecution> runLettingGoAfterFirstInUse(ClientSimulator client, String cap) throws Exception {
+        CompletableFuture<JobExecution> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return jobs.startJob(jobs.getUniqueJobParameters());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        awaitInUseAttempt(cap);
+        client.close();
+        return run;
     }
 
     private void awaitInUseAttempt(String cap) throws InterruptedException {
