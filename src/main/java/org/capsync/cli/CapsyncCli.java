@@ -3,6 +3,8 @@ package org.capsync.cli;
 import java.io.UncheckedIOException;
 
 import org.capsync.definition.DefinitionException;
+import org.capsync.run.JobSites;
+import org.capsync.run.RepositoryLocation;
 import org.capsync.run.RunLock;
 import org.capsync.run.RunSummary;
 import picocli.CommandLine;
@@ -21,6 +23,7 @@ public final class CapsyncCli {
         CommandLine cli = new CommandLine(new CapsyncCommand(), new CommandFactory(environment));
         cli.setOut(environment.out());
         cli.setErr(environment.err());
+        cli.setParameterExceptionHandler(new UsageErrors());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("capsync: " + message(e));
             commandLine.getErr().flush();
@@ -33,7 +36,8 @@ public final class CapsyncCli {
     }
 
     static int exitCode(Exception e) {
-        if (e instanceof DefinitionException || e instanceof UsageException || e instanceof CommandLine.ParameterException) {
+        if (e instanceof DefinitionException || e instanceof UsageException || e instanceof CommandLine.ParameterException
+                || e instanceof RepositoryLocation.InvalidSetting || e instanceof JobSites.OtherSite) {
             return RunSummary.EXIT_USAGE;
         }
         if (e instanceof RunLock.RunInProgress) {
@@ -42,9 +46,10 @@ public final class CapsyncCli {
         return RunSummary.EXIT_FAILED;
     }
 
-    private static String message(Exception e) {
+    static String message(Exception e) {
         if (e instanceof DefinitionException || e instanceof RunLock.RunInProgress || e instanceof UncheckedIOException
-                || e instanceof UsageException) {
+                || e instanceof UsageException || e instanceof RepositoryLocation.InvalidSetting
+                || e instanceof JobSites.OtherSite) {
             return e.getMessage();
         }
         return RepositoryProblems.describe(e);

@@ -14,16 +14,28 @@ import org.capsync.demo.DemoSite;
 import org.capsync.run.CapsyncHome;
 import org.capsync.run.RunSummary;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code capsync demo}: a demo site under {@code CAPSYNC_HOME/demo} with two clients holding {@code client.lkp} open,
  * one briefly (retried, then copied) and one throughout (skipped), and a run of its job.
  */
-@Command(name = "demo", description = "Create a demo site under CAPSYNC_HOME/demo (20 CAPs, two busy clients) and run its job.")
+@Command(name = "demo",
+        description = {"Try capsync: create a demo site with 20 CAPs and run its job.",
+                "The site is in CAPSYNC_HOME/demo; clients hold the file open at two CAPs,",
+                "one briefly (retried, then copied), one throughout (skipped)."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  capsync demo             first time: makes the site, copies, retries, skips",
+            "  capsync demo             again: the CAPs already current are left unchanged",
+            "  capsync demo --reset     the site anew, CAPs back to last week's file"})
 public class DemoCommand implements Callable<Integer> {
 
     private final CliEnvironment environment;
+
+    @Mixin
+    HelpOption help;
 
     @Option(names = "--reset", description = "make the demo site anew (CAPs back to last week's file)")
     boolean reset;
@@ -55,6 +67,7 @@ public class DemoCommand implements Callable<Integer> {
         }
         environment.out().println();
         environment.out().println("Look at what happened:  ./capsync history " + job.name() + "   and   ./capsync show " + summary.executionId());
+        environment.out().println("As a page:              ./capsync report " + job.name() + " --html " + job.name() + "-report.html");
         environment.out().println("Run it again:           ./capsync demo   (the CAPs already current are left unchanged)");
         return summary.exitCode();
     }

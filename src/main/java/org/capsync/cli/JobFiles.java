@@ -25,4 +25,19 @@ final class JobFiles {
         }
         throw new UsageException("job file " + asGiven + " not found");
     }
+
+    /**
+     * The job name for the history commands: the name inside the job file when {@code job} is a job file path or names
+     * one under {@code jobs/}; otherwise {@code job} itself, as the repository knows it (the job file may be gone).
+     */
+    static String jobName(String job, CliEnvironment environment) {
+        try {
+            return new org.capsync.definition.JobFileParser().parse(locate(job, environment)).name();
+        } catch (UsageException e) {
+            if (job.contains("/") || job.contains("\\") || job.endsWith(".yml") || job.endsWith(".yaml")) {
+                throw e;
+            }
+            return job;
+        }
+    }
 }

@@ -1,28 +1,80 @@
 package org.capsync.cli;
 
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 
+import javax.sql.DataSource;
+
+import org.capsync.console.ConsoleMode;
+import org.capsync.console.LiveConsole;
+import org.capsync.console.ProgressProbe;
+import org.capsync.console.RunDisplay;
+import org.capsync.console.Style;
 import org.capsync.copy.smb.SmbCredentials;
 import org.capsync.definition.CapList;
 import org.capsync.definition.CapListParser;
 import org.capsync.definition.JobDefinition;
 import org.capsync.definition.JobFileParser;
 import org.capsync.definition.SourceFiles;
+import org.capsync.ops.RunReporting;
 import org.capsync.run.CapsyncHome;
 import org.capsync.run.DistributionJobConfiguration;
 import org.capsync.run.GracefulStop;
+import org.capsync.run.JobSites;
+import org.capsync.run.RepositoryGate;
+import org.capsync.run.RepositoryHandOver;
 import org.capsync.run.RunCoordinator;
 import org.capsync.run.RunLock;
 import org.capsync.run.RunSummary;
+import org.springframework.jdbc.core.JdbcTemplate;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code capsync run JOB}: distributes the job's files to every CAP, resuming the last run if it did not finish. */
-@Command(name = "run", description = "Copy the job's files to every CAP; resumes the job's last run if it did not complete.")
+/**
+ * {@code capsync run JOB}: distributes the job's files to every CAP, resuming the last run if it did not finish. After
+ * the run, whatever its outcome, the job's metrics file and {@code on-failure}/{@code on-skips} hook ({@link RunReporting}).
+ */
+@Command(name = "run",
+        description = {"Copy the job's files to every CAP; resume the last run if it did not complete.",
+                "A CAP whose file a client holds open is retried with backoff, then skipped."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  capsync run client-lkp              the job in jobs/client-lkp.yml",
+            "  capsync run /srv/capsync/lkp.yml --threads 8",
+            "  capsync run client-lkp --new        give up an unfinished run, start afresh",
+            "  capsync run client-lkp --quiet      from cron: only the CAPs left behind",
+            "",
+            "On a terminal a progress bar shows the CAPs done, copied, skipped, failed,",
+            "retrying, and the time left. Otherwise (cron, a pipe): no bar, no colour,",
+            "one line per attempt that was not a plain success.",
+            "The last line on stdout is the summary, for scripts (one line):",
+            "  client-lkp: 18 copied, 1 unchanged, 1 skipped, 0 failed",
+            "              (execution 42, COMPLETED_WITH_SKIPS)",
+            "Every attempt is logged in CAPSYNC_HOME/logs/JOB.log.",
+            "Exit codes: 0 every CAP current, 1 failed (run again to resume), 2 bad input,",
+            "            3 some CAPs not current, 4 the job is already running"})
 public class RunCommand implements Callable<Integer> {
 
+    /**
+     * How long a run waits for history commands to let go of the repository before it opens it (see RepositoryGate).
+     * Queries hold it for well under a second; a first purge of a large backlog for minutes, and waiting for it is
+     * better than depending on its process.
+     */
+    /** How long a finished run keeps serving the repository to other jobs' runs that joined it. */
+    private static final Duration SERVE_OTHERS_MAX = Duration.ofHours(12);
+
+    private static final Duration READERS_WAIT = Duration.ofMinutes(10);
+
     private final CliEnvironment environment;
+
+    @Mixin
+    HelpOption help;
 
     @Parameters(paramLabel = "JOB", description = "a job file (jobs/client-lkp.yml) or a job name (client-lkp = jobs/client-lkp.yml)")
     String job;
@@ -33,6 +85,9 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "copy to N CAPs at a time (overrides the job file)")
     Integer threads;
 
+    @Option(names = {"-q", "--quiet"}, description = "only problems (CAPs skipped or failed) and the summary line; no progress bar")
+    boolean quiet;
+
     public RunCommand(CliEnvironment environment) {
         this.environment = environment;
     }
@@ -40,33 +95,84 @@ public class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         JobDefinition definition = new JobFileParser().parse(JobFiles.locate(job, environment));
-        if (threads != null) {
-            if (threads < 1 || threads > 256) {
-                throw new UsageException("--threads must be from 1 to 256, not " + threads);
+        RunReporting reporting = reporting(definition);
+        Instant started = Instant.now();
+        AtomicBoolean reported = new AtomicBoolean();
+        try {
+            if (threads != null) {
+                if (threads < 1 || threads > 256) {
+                    throw new UsageException("--threads must be from 1 to 256, not " + threads);
+                }
+                definition = definition.withThreads(threads);
             }
-            definition = definition.withThreads(threads);
+            CapList caps = new CapListParser().parse(definition.caps());
+            SourceFiles.resolve(definition);
+            // Checked before anything starts: a credentials file others can read is refused with exit 2.
+            SmbCredentials credentials = SmbCredentials.resolve(definition, environment.env());
+            return run(environment, environment.home().ensureExists(), definition, caps, credentials, startNew, quiet, (summary, repository) -> {
+                reporting.afterRun(started, summary, repository);
+                reported.set(true);
+            }).exitCode();
+        } catch (RunLock.RunInProgress e) {
+            throw e; // the run in progress reports for itself
+        } catch (Exception e) {
+            if (!reported.get()) {
+                reporting.afterEarlyEnd(started, CapsyncCli.exitCode(e), CapsyncCli.message(e));
+            }
+            throw e;
         }
-        CapList caps = new CapListParser().parse(definition.caps());
-        SourceFiles.resolve(definition);
-        // Checked before anything starts: a credentials file others can read is refused with exit 2.
-        SmbCredentials credentials = SmbCredentials.resolve(definition, environment.env());
-        return run(environment, environment.home().ensureExists(), definition, caps, credentials, startNew).exitCode();
     }
 
-    /** Runs the job and prints its summary line; a SIGTERM meanwhile stops it gracefully with the same exit code. */
+    private RunReporting reporting(JobDefinition definition) {
+        Path logs = new CapsyncHome(CapsyncHome.rootFromEnvironment(environment.env())).logs();
+        try {
+            return RunReporting.forJob(definition, environment.env(), logs);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
     static RunSummary run(CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps,
             SmbCredentials credentials, boolean startNew) throws Exception {
+        return run(environment, home, job, caps, credentials, startNew, false, (summary, repository) -> {
+        });
+    }
+
+    /**
+     * Runs the job and prints its summary line, last; a SIGTERM meanwhile stops it gracefully with the same exit code.
+     * On a terminal a progress bar shows meanwhile (see {@link ConsoleMode}). {@code afterRun} sees the summary and the
+     * repository before the summary line is printed.
+     */
+    static RunSummary run(CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps,
+            SmbCredentials credentials, boolean startNew, boolean quiet, BiConsumer<RunSummary, JdbcTemplate> afterRun)
+            throws Exception {
+        ConsoleMode mode = ConsoleMode.choose(environment.terminal(), quiet);
         try (GracefulStop stop = GracefulStop.install()) {
             RunSummary summary;
             try (RunLock lock = RunLock.acquire(home, job.name());
-                 var context = RepositoryContext.open(home, job.name(), job.threads() + 4, beans -> {
-                     beans.registerSingleton("jobDefinition", job);
-                     beans.registerSingleton("capList", caps);
-                     beans.registerSingleton("smbCredentials", credentials);
-                 }, DistributionJobConfiguration.class)) {
+                 var context = RepositoryGate.openForRun(home, READERS_WAIT, () -> RepositoryContext.open(home, job.name(),
+                         job.threads() + 4, mode.loggingProperties(), beans -> {
+                             beans.registerSingleton("jobDefinition", job);
+                             beans.registerSingleton("capList", caps);
+                             beans.registerSingleton("smbCredentials", credentials);
+                         }, DistributionJobConfiguration.class))) {
+                if (home.repositoryLocation().shared()) {
+                    new JobSites(context.getBean(JdbcTemplate.class)).claim(job.name(), JobSites.thisSite(environment.env()));
+                }
                 RunCoordinator coordinator = context.getBean(RunCoordinator.class);
                 stop.onSignal(coordinator::stopRunning);
-                summary = coordinator.run(startNew);
+                try (RunDisplay display = mode == ConsoleMode.LIVE
+                        ? LiveConsole.start(environment.out(), job.name(), new ProgressProbe(context.getBean(JdbcTemplate.class), job.name()),
+                                Style.forTerminal(environment.env()), environment.env())
+                        : RunDisplay.none()) {
+                    summary = coordinator.run(startNew);
+                }
+                // Still under the run lock: the next run's report cannot overtake this one.
+                afterRun.accept(summary, context.getBean(JdbcTemplate.class));
+                // The job is done: let its next run start, but keep serving the repository to runs of other jobs
+                // that joined this process's server, whose connections would break if it exited now.
+                lock.close();
+                RepositoryHandOver.awaitProcessesServedBy(context.getBean(DataSource.class), SERVE_OTHERS_MAX);
             }
             environment.out().println(summary.line());
             return summary;

@@ -9,17 +9,31 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
 /**
- * {@code CAPSYNC_HOME} (default {@code ~/.capsync}): the H2 job repository, logs, run locks and the runs' snapshots.
- * Created readable by its owner only: it holds the history of every CAP and, through the snapshots, the files.
+ * {@code CAPSYNC_HOME} (default {@code ~/.capsync}): logs, run locks, the runs' snapshots and, unless
+ * {@code CAPSYNC_DB_URL} names a shared server, the H2 job repository. Created readable by its owner only: it holds the
+ * history of every CAP and, through the snapshots, the files.
+ *
+ * @param repositoryLocation where this home's runs are recorded (see {@link RepositoryLocation})
  */
-public record CapsyncHome(Path root) {
+public record CapsyncHome(Path root, RepositoryLocation repositoryLocation) {
 
+    /** A home that records to its own embedded H2 repository. */
+    public CapsyncHome(Path root) {
+        this(root, new RepositoryLocation.EmbeddedH2(root.resolve("repository")));
+    }
+
+    /** {@code CAPSYNC_HOME} and the repository chosen by the {@code CAPSYNC_DB_*} variables. */
     public static CapsyncHome fromEnvironment(Map<String, String> env) {
+        Path root = rootFromEnvironment(env);
+        return new CapsyncHome(root, RepositoryLocation.fromEnvironment(env, root.resolve("repository")));
+    }
+
+    /** The {@code CAPSYNC_HOME} folder alone, without choosing a repository (which fails on bad CAPSYNC_DB_* settings). */
+    public static Path rootFromEnvironment(Map<String, String> env) {
         String value = env.get("CAPSYNC_HOME");
-        Path root = value != null && !value.isBlank()
+        return (value != null && !value.isBlank()
                 ? Path.of(value)
-                : Path.of(System.getProperty("user.home"), ".capsync");
-        return new CapsyncHome(root.toAbsolutePath().normalize());
+                : Path.of(System.getProperty("user.home"), ".capsync")).toAbsolutePath().normalize();
     }
 
     public CapsyncHome ensureExists() {
@@ -52,19 +66,9 @@ public record CapsyncHome(Path root) {
         return root.resolve("snapshots");
     }
 
-    /**
-     * The embedded H2 file database. {@code AUTO_SERVER} lets a second capsync process (a history query, another job)
-     * use the repository while a run holds it; its server socket is bound to the loopback address by
-     * {@link RepositoryDatabase#confineToLoopback()}, so no other host can connect. {@code WRITE_DELAY=0} hands every
-     * commit to the OS at once: H2's default of 500 ms would let a kill -9 lose outcomes already committed, and a
-     * restart would then redo work it believes unfinished. Without H2's background writer the file is compacted only
-     * when it is closed, and at H2's default fill rate (90 %) nearly every close rewrote chunks in proportion to the
-     * whole file: 0.55-0.9 s per run once the repository held 1,000 runs, against 70-100 ms at 50 %, which compacts
-     * when half the file is garbage and so keeps it within about twice its live data.
-     */
+    /** The JDBC URL of the job repository (embedded H2 or the shared server). */
     public String jdbcUrl() {
-        return "jdbc:h2:file:" + repository().resolve("capsync").toString().replace('\\', '/')
-                + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000;WRITE_DELAY=0;AUTO_COMPACT_FILL_RATE=50";
+        return repositoryLocation.jdbcUrl();
     }
 
     private static void ownerOnly(Path dir) throws IOException {

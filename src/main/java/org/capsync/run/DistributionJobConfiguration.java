@@ -8,13 +8,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import org.capsync.copy.CapTransport;
-import org.capsync.copy.LocalSharingViolations;
-import org.capsync.copy.LocalTransport;
 import org.capsync.copy.LockToken;
 import org.capsync.copy.TargetCopier;
 import org.capsync.copy.smb.SmbCredentials;
 import org.capsync.copy.smb.SmbSessions;
-import org.capsync.copy.smb.SmbTransport;
 import org.capsync.definition.CapList;
 import org.capsync.definition.JobDefinition;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -62,7 +59,7 @@ public class DistributionJobConfiguration {
 
     @Bean
     List<CapTransport> capTransports(SmbSessions smbSessions) {
-        return List.of(new LocalTransport(LocalSharingViolations.forThisMachine()), new SmbTransport(smbSessions));
+        return CapTransports.forJob(smbSessions);
     }
 
     @Bean
@@ -87,9 +84,10 @@ public class DistributionJobConfiguration {
     }
 
     @Bean
-    Job distributionJob(JobDefinition job, JobRepository repository, Step snapshotStep, Step planStep,
+    Job distributionJob(JobDefinition job, CapList caps, JobRepository repository, Step snapshotStep, Step planStep,
             Step distributeStep, Step retryStep, PairStore store, CapsyncHome home) {
         return new JobBuilder(job.name(), repository)
+                .listener(new RunLog(job, caps, repository, store))
                 .listener(new RunOutcomeListener(store, home))
                 .start(snapshotStep)
                 .next(planStep)

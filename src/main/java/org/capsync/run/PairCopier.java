@@ -60,7 +60,8 @@ public final class PairCopier {
                     Duration wait = retry.delayBefore(attempt + 1);
                     status = PairStatus.RETRY;
                     next = clock.instant().plus(wait);
-                    log.warn("{}{}, {}, retry in {}", prefix(pair), outcome.reason(), of(attempt), Durations.format(wait));
+                    // INFO, not WARN: the CAP may still be copied; a quiet console shows only CAPs left behind.
+                    log.info("{}{}, {}, retry in {}", prefix(pair), outcome.reason(), of(attempt), Durations.format(wait));
                 } else {
                     status = PairStatus.SKIPPED;
                     log.warn("{}{}, {}, skipped", prefix(pair), outcome.reason(), of(attempt));

@@ -71,8 +71,12 @@ public final class RunLock implements AutoCloseable {
         return text.isEmpty() ? "another process" : text;
     }
 
+    /** Releases the lock; closing again does nothing. */
     @Override
     public void close() {
+        if (!channel.isOpen()) {
+            return;
+        }
         try {
             lock.release();
             channel.close();

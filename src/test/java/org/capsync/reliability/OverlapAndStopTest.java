@@ -48,6 +48,52 @@ class OverlapAndStopTest {
         }
     }
 
+    /**
+     * The first run to open the repository serves it to the others (H2 auto-server), and the connections it serves
+     * break when it exits: so a run that finishes while another job's run uses its server stays until that run is done.
+     */
+    @Test
+    void aRunServingTheRepositoryToAnotherJobsRunWaitsForItBeforeExiting() throws Exception {
+        TestSite shortJob = TestSite.withCaps(dir.resolve("short"), 2).jobName("short-job").retry("{ attempts: 60, delay: 500ms, multiplier: 1 }");
+        TestSite longJob = TestSite.withCaps(dir.resolve("long"), 2).jobName("long-job").retry("{ attempts: 60, delay: 500ms, multiplier: 1 }");
+        Path home = dir.resolve("home");
+        Files.write(shortJob.capFile("CAP_001"), new byte[] {1});
+        Files.write(longJob.capFile("CAP_001"), new byte[] {1});
+        try (ClientSimulator a = ClientSimulator.hold(shortJob.capFile("CAP_001"), Duration.ofMinutes(2));
+             ClientSimulator b = ClientSimulator.hold(longJob.capFile("CAP_001"), Duration.ofMinutes(2));
+             CapsyncProcess first = CapsyncProcess.start(home, shortJob.root(), "run", "job.yml")) {
+            awaitRetrying(home, first);
+            try (CapsyncProcess second = CapsyncProcess.start(home, longJob.root(), "run", "job.yml")) {
+                awaitCount(home, "SELECT COUNT(*) FROM CAPSYNC_PAIR WHERE JOB_NAME = 'long-job' AND STATUS = 'RETRY'", second);
+                a.close();
+                awaitCount(home, "SELECT COUNT(*) FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID "
+                        + "WHERE i.JOB_NAME = 'short-job' AND e.STATUS = 'COMPLETED'", first);
+                Thread.sleep(1500);
+                assertThat(first.isAlive()).as("the first run waits while it serves the second").isTrue();
+                assertThat(Files.readString(home.resolve("logs/short-job.log"))).contains("serves the job repository to");
+
+                b.close();
+
+                assertThat(second.waitFor(Duration.ofSeconds(60))).as(second.output()).isZero();
+                assertThat(second.out()).containsPattern("long-job: 1 copied, 1 unchanged|long-job: 2 copied, 0 unchanged");
+                assertThat(first.waitFor(Duration.ofSeconds(30))).as(first.output()).isZero();
+                assertThat(first.out().strip()).matches("(?s).*\\nshort-job: \\d copied, \\d unchanged, 0 skipped, 0 failed \\(execution \\d+, COMPLETED\\)");
+            }
+        }
+        assertThat(Repository.count(home, "SELECT COUNT(*) FROM BATCH_JOB_EXECUTION WHERE STATUS = 'COMPLETED'")).isEqualTo(2);
+    }
+
+    private static void awaitCount(Path home, String sql, CapsyncProcess run) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && run.isAlive()) {
+            if (Repository.count(home, sql) > 0) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("never true: " + sql + "\n" + run.output());
+    }
+
     @Test
     void sigtermStopsTheRunGracefullyAndTheNextRunResumesIt() throws Exception {
         TestSite site = TestSite.withCaps(dir, 4).retry("{ attempts: 30, delay: 1s, multiplier: 1 }");
@@ -86,10 +132,10 @@ class OverlapAndStopTest {
         assertThat(Repository.query(site.home(), "SELECT STATUS FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID FETCH FIRST 1 ROW ONLY").get(0))
                 .containsEntry("STATUS", "STARTED");
 
-        Cli.Result resumed = Cli.run(site, "run", "job.yml");
-
-        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
-        assertThat(resumed.lastLine()).matches("client-lkp: 1 copied, 0 unchanged, 0 skipped, 0 failed \\(execution \\d+, COMPLETED\\)");
+        try (CapsyncProcess resumed = CapsyncProcess.run(site, "run", "job.yml")) {
+            assertThat(resumed.waitFor(Duration.ofSeconds(60))).as(resumed.output()).isZero();
+            assertThat(resumed.out()).containsPattern("client-lkp: 1 copied, 0 unchanged, 0 skipped, 0 failed \\(execution \\d+, COMPLETED\\)\\s*$");
+        }
         assertThat(Repository.query(site.home(), "SELECT STATUS FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID FETCH FIRST 1 ROW ONLY").get(0))
                 .containsEntry("STATUS", "FAILED");
         String log = Files.readString(site.home().resolve("logs/client-lkp.log"));
@@ -146,8 +192,10 @@ class OverlapAndStopTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline && run.isAlive()) {
             try {
+                // Only the held CAP left: the other pairs' outcomes are committed.
                 if (Files.exists(home.resolve("repository/capsync.mv.db"))
-                        && Repository.count(home, "SELECT COUNT(*) FROM CAPSYNC_PAIR WHERE STATUS = 'RETRY'") > 0) {
+                        && Repository.count(home, "SELECT COUNT(*) FROM CAPSYNC_PAIR WHERE STATUS = 'RETRY'") > 0
+                        && Repository.count(home, "SELECT COUNT(*) FROM CAPSYNC_PAIR WHERE STATUS = 'PENDING'") == 0) {
                     return;
                 }
             } catch (IllegalStateException schemaNotThereYet) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.capsync.demo.ClientSimulator;
@@ -25,6 +26,11 @@ public final class CapsyncProcess implements AutoCloseable {
     }
 
     public static CapsyncProcess start(Path home, Path workingDir, String... args) {
+        return start(home, workingDir, Map.of(), args);
+    }
+
+    /** With {@code extraEnv} on top of this process's environment (a shared repository's CAPSYNC_DB_* for instance). */
+    public static CapsyncProcess start(Path home, Path workingDir, Map<String, String> extraEnv, String... args) {
         try {
             Files.createDirectories(home);
             Path out = Files.createTempFile(home, "child", ".out");
@@ -33,6 +39,7 @@ public final class CapsyncProcess implements AutoCloseable {
             command.addAll(List.of(args));
             ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile())
                     .redirectOutput(out.toFile()).redirectError(err.toFile());
+            builder.environment().putAll(extraEnv);
             builder.environment().put("CAPSYNC_HOME", home.toString());
             return new CapsyncProcess(builder.start(), out, err);
         } catch (IOException e) {
@@ -44,12 +51,62 @@ public final class CapsyncProcess implements AutoCloseable {
         return start(site.home(), site.root(), args);
     }
 
+    public static CapsyncProcess run(TestSite site, Map<String, String> extraEnv, String... args) {
+        return start(site.home(), site.root(), extraEnv, args);
+    }
+
+    public static CapsyncProcess start(TestSite site, String... args) {
+        return run(site, args);
+    }
+
+    public int waitFor(long seconds) throws InterruptedException {
+        return waitFor(Duration.ofSeconds(seconds));
+    }
+
+    /** stdout, then stderr. */
+    public String output() {
+        return out() + err();
+    }
+
     public int waitFor(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("capsync did not end within " + timeout + "\nstdout:\n" + out() + "\nstderr:\n" + err());
         }
         return process.exitValue();
+    }
+
+    /**
+     * Waits until the run has tried every pair and only retries are left (a client holds a file): the moment to kill
+     * it for a restart that has something to resume. Looks only once the run holds the repository (H2's lock file is
+     * there), so the look goes through the run's auto-server: opening a repository that earlier runs left on disk
+     * before the run does would make this test JVM its owner and the run fail with "Lock file recently modified".
+     */
+    public void awaitOnlyRetriesLeft(Path home) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try {
+                if (Files.exists(home.resolve("repository/capsync.lock.db"))
+                        && Repository.count(home, "SELECT COUNT(*) FROM CAPSYNC_PAIR WHERE STATUS = 'RETRY'") > 0
+                        && Repository.count(home, "SELECT COUNT(*) FROM CAPSYNC_PAIR WHERE STATUS = 'PENDING'") == 0) {
+                    return;
+                }
+            } catch (IllegalStateException schemaNotThereYet) {
+                // the run is still creating the repository
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the run never got to only retries left\nstdout:\n" + out() + "\nstderr:\n" + err());
+    }
+
+    /**
+     * SIGKILL once what the run has committed so far is on disk. H2 writes committed changes to the file within about
+     * a second (its WRITE_DELAY and auto-commit delay); a kill sooner loses them, and a run killed in its first second
+     * would look as if it had never started. What the test saw through the run's server is then what the file holds.
+     */
+    public void killOnceWritten() throws InterruptedException {
+        Thread.sleep(2000);
+        kill();
     }
 
     public boolean isAlive() {

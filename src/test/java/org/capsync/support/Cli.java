@@ -8,9 +8,15 @@ import java.util.Map;
 
 import org.capsync.cli.CapsyncCli;
 import org.capsync.cli.CliEnvironment;
+import org.capsync.run.RepositoryDatabase;
 
 /** Runs capsync's command line in this JVM, with its own CAPSYNC_HOME and captured output. */
 public final class Cli {
+
+    static {
+        // As CapsyncApplication.main does: a test JVM that ends up serving the repository binds to loopback only.
+        RepositoryDatabase.confineToLoopback();
+    }
 
     private Cli() {
     }

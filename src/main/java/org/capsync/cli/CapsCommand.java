@@ -1,0 +1,91 @@
+package org.capsync.cli;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import org.capsync.history.CapState;
+import org.capsync.history.HistoryDatabase;
+import org.capsync.history.HistoryQueries;
+import org.capsync.history.Report;
+import org.capsync.history.Report.Column;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code capsync caps JOB}: each CAP's state now, as recorded: last attempt, last success, the hash it holds, and since
+ * when and for how many runs it has been behind the source. The CAPs are those of the job's latest run.
+ */
+@Command(name = "caps", description = "Show each CAP's state now: last attempt, last success, hash held, stale since, runs missed.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  capsync caps client-lkp             every CAP: current or stale since when",
+            "  capsync caps client-lkp --stale     only the CAPs that are not current"})
+public class CapsCommand implements Callable<Integer> {
+
+    private final CliEnvironment environment;
+
+    @Parameters(paramLabel = "JOB", description = "a job name or job file")
+    String job;
+
+    @Option(names = "--stale", description = "only the CAPs that are not current")
+    boolean staleOnly;
+
+    @Mixin
+    HelpOption help;
+
+    @Mixin
+    OutputOptions output;
+
+    public CapsCommand(CliEnvironment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public Integer call() {
+        Report.Format format = output.format();
+        String name = JobFiles.jobName(job, environment);
+        Optional<HistoryDatabase> opened = HistoryDatabase.open(environment.home());
+        if (opened.isEmpty()) {
+            throw new UsageException("no job named '" + name + "' has run: no job repository in " + environment.home().repository());
+        }
+        List<CapState> caps;
+        try (HistoryDatabase database = opened.get()) {
+            HistoryQueries queries = new HistoryQueries(database.jdbc());
+            if (!queries.hasJob(name)) {
+                throw new UsageException("no job named '" + name + "' in the job repository (jobs: " + String.join(", ", queries.jobs()) + ")");
+            }
+            caps = queries.caps(name);
+        }
+        long stale = caps.stream().filter(c -> !c.current()).count();
+        List<CapState> shown = staleOnly ? caps.stream().filter(c -> !c.current()).toList() : caps;
+        Report report = new Report(List.of(
+                Column.left("cap", "CAP"),
+                Column.left("file", "FILE"),
+                Column.dataOnly("path"),
+                Column.left("current", "CURRENT"),
+                Column.left("status", "LAST OUTCOME"),
+                Column.left("lastAttempt", "LAST ATTEMPT"),
+                Column.left("lastSuccess", "LAST SUCCESS"),
+                new Column("sha256", "HOLDS SHA-256", false, false, v -> v == null ? "-" : v.toString().substring(0, 12)),
+                Column.dataOnly("sourceSha256"),
+                Column.left("staleSince", "STALE SINCE"),
+                Column.right("staleSinceExecution", "EXECUTION"),
+                Column.right("runsMissed", "MISSED"),
+                Column.left("error", "ERROR")));
+        for (CapState c : shown) {
+            report.row(c.cap(), c.file(), c.path(), c.current(), c.status(), c.lastAttempt(), c.lastSuccess(), c.sha256(),
+                    c.sourceSha256(), c.staleSince(), c.staleSinceExecution(), c.runsMissed(), c.error());
+        }
+        report.write(format, environment.out());
+        if (format == Report.Format.TABLE) {
+            environment.out().println(caps.isEmpty()
+                    ? "(no run of " + name + " has planned any CAP yet)"
+                    : name + ": " + (caps.size() - stale) + " of " + caps.size() + " (CAP, file) current, " + stale + " stale");
+            environment.out().flush();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,108 @@
+package org.capsync.cli;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import org.capsync.history.Execution;
+import org.capsync.history.HistoryDatabase;
+import org.capsync.history.HistoryQueries;
+import org.capsync.history.Report;
+import org.capsync.history.Report.Column;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code capsync history [JOB]}: one row per execution, newest first. Works while a run is going. */
+@Command(name = "history", description = "List job executions, newest first: status, counts, and which execution each restarted.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  capsync history                          the last 20 executions of every job",
+            "  capsync history client-lkp --since 7d    this week's runs of one job",
+            "  capsync history client-lkp --json        for scripts (also --csv)"})
+public class HistoryCommand implements Callable<Integer> {
+
+    private final CliEnvironment environment;
+
+    @Parameters(arity = "0..1", paramLabel = "JOB", description = "only this job (a name, or a job file); all jobs when omitted")
+    String job;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "at most N executions (default ${DEFAULT-VALUE})")
+    int limit;
+
+    @Option(names = "--since", paramLabel = "DATE", description = "only executions started since DATE (2026-11-01, 2026-11-01T08:00) or an age (7d, 12h)")
+    String since;
+
+    @Mixin
+    HelpOption help;
+
+    @Mixin
+    OutputOptions output;
+
+    public HistoryCommand(CliEnvironment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public Integer call() {
+        Report.Format format = output.format();
+        if (limit < 1 || limit > 1_000_000) {
+            throw new UsageException("--limit must be from 1 to 1000000, not " + limit);
+        }
+        Instant from = since == null ? null : TimeArguments.since("--since", since, Clock.systemDefaultZone());
+        String name = job == null ? null : JobFiles.jobName(job, environment);
+        List<Execution> executions;
+        Optional<HistoryDatabase> opened = HistoryDatabase.open(environment.home());
+        if (opened.isEmpty()) {
+            if (name != null) {
+                throw new UsageException("no job named '" + name + "' has run: no job repository in " + environment.home().repository());
+            }
+            executions = List.of();
+        } else {
+            try (HistoryDatabase database = opened.get()) {
+                HistoryQueries queries = new HistoryQueries(database.jdbc());
+                if (name != null && !queries.hasJob(name)) {
+                    throw new UsageException("no job named '" + name + "' in the job repository (jobs: " + String.join(", ", queries.jobs()) + ")");
+                }
+                executions = queries.executions(name, from, limit);
+            }
+        }
+        report(executions, format == Report.Format.TABLE).write(format, environment.out());
+        if (format == Report.Format.TABLE && executions.isEmpty()) {
+            environment.out().println("(no executions" + (name == null ? "" : " of " + name) + (from == null ? "" : " since " + Report.text(from)) + ")");
+        }
+        return 0;
+    }
+
+    static Report report(List<Execution> executions, boolean forTable) {
+        Instant now = Instant.now();
+        boolean unfinished = executions.stream().anyMatch(e -> e.remaining() > 0);
+        List<Column> columns = new ArrayList<>(List.of(
+                Column.right("executionId", "EXECUTION"),
+                Column.left("job", "JOB"),
+                Column.dataOnly("instanceId"),
+                Column.left("status", "STATUS"),
+                Column.left("start", "START"),
+                Column.left("end", "END"),
+                Column.millis("durationMs", "DURATION"),
+                Column.right("copied", "COPIED"),
+                Column.right("unchanged", "UNCHANGED"),
+                Column.right("skipped", "SKIPPED"),
+                Column.right("failed", "FAILED"),
+                unfinished || !forTable ? Column.right("remaining", "TO DO") : Column.dataOnly("remaining"),
+                Column.right("restartOf", "RESTART OF"),
+                Column.dataOnly("exitMessage")));
+        Report report = new Report(columns);
+        for (Execution e : executions) {
+            var duration = e.duration(now);
+            report.row(e.executionId(), e.job(), e.instanceId(), e.status(), e.start(), e.end(),
+                    duration == null ? null : duration.toMillis(), e.copied(), e.unchanged(), e.skipped(), e.failed(),
+                    e.remaining(), e.restartOf(), e.exitMessage());
+        }
+        return report;
+    }
+}

@@ -1,0 +1,98 @@
+package org.capsync.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import org.capsync.history.HistoryDatabase;
+import org.capsync.history.HistoryQueries;
+import org.capsync.report.HtmlReport;
+import org.capsync.report.RunReport;
+import org.capsync.report.RunReports;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code capsync report JOB --html FILE}: the job's last runs as one self-contained HTML page. */
+@Command(name = "report",
+        description = {"Write an HTML page of the job's last runs, coloured by outcome per CAP.",
+                "The CAPs stale now are on top; a chart counts each run's outcomes.",
+                "One self-contained file: it opens without a network."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  capsync report client-lkp --html report.html",
+            "  capsync report client-lkp --runs 60 --html /srv/www/capsync/client-lkp.html",
+            "",
+            "Read-only, from the same queries as history, show and caps; works while the job",
+            "runs. Exit 2 if the job has no recorded run."})
+public class ReportCommand implements Callable<Integer> {
+
+    private final CliEnvironment environment;
+
+    @Mixin
+    HelpOption help;
+
+    @Parameters(paramLabel = "JOB", description = "a job name (client-lkp) or job file (jobs/client-lkp.yml)")
+    String job;
+
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "30", description = "the last N executions (default: ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--html", paramLabel = "FILE", required = true, description = "the page to write (replaced if it exists)")
+    Path html;
+
+    public ReportCommand(CliEnvironment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (runs < 1 || runs > 1000) {
+            throw new UsageException("--runs must be from 1 to 1000, not " + runs);
+        }
+        String name = JobFiles.jobName(job, environment);
+        Path target = environment.workingDir().resolve(html).toAbsolutePath().normalize();
+        if (target.getParent() == null || !Files.isDirectory(target.getParent())) {
+            throw new UsageException("cannot write " + target + ": no folder " + target.getParent());
+        }
+        Optional<HistoryDatabase> opened = HistoryDatabase.open(environment.home());
+        if (opened.isEmpty()) {
+            throw new UsageException("no runs recorded in " + environment.home().root() + " yet: nothing to report on");
+        }
+        RunReport report;
+        try (HistoryDatabase database = opened.get()) {
+            HistoryQueries queries = new HistoryQueries(database.jdbc());
+            if (!queries.hasJob(name)) {
+                throw new UsageException("no runs of job '" + name + "' in the job repository (jobs: "
+                        + String.join(", ", queries.jobs()) + ")");
+            }
+            report = new RunReports(queries, Clock.systemUTC()).report(name, runs);
+        }
+        write(target, new HtmlReport(ZoneId.systemDefault()).render(report));
+        long stale = report.caps().stream().filter(RunReport.CapRow::isStale).count();
+        environment.out().println(name + ": report on " + report.runs().size() + " executions, " + report.caps().size()
+                + " CAPs, " + stale + " not current: " + target);
+        return 0;
+    }
+
+    /**
+     * Beside the target first, then renamed over it: a browser or a web server never reads half a page. Created with
+     * the usual permissions (umask), unlike a temp file, so a web server can serve it.
+     */
+    private static void write(Path target, String page) throws IOException {
+        Path temp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        try {
+            Files.writeString(temp, page, StandardCharsets.UTF_8);
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package org.capsync.cli;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.capsync.definition.CapList;
+import org.capsync.definition.CapListParser;
+import org.capsync.definition.JobDefinition;
+import org.capsync.definition.JobFileParser;
+import org.capsync.history.CapAudit;
+import org.capsync.history.CapAudit.TargetCheck;
+import org.capsync.history.CapAudit.Verdict;
+import org.capsync.history.Report;
+import org.capsync.history.Report.Column;
+import org.capsync.copy.smb.SmbCredentials;
+import org.capsync.copy.smb.SmbSessions;
+import org.capsync.run.CapTransports;
+import org.capsync.run.RunSummary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code capsync verify JOB}: does every CAP hold the source's bytes right now? Reads each CAP's copy and compares
+ * size and SHA-256 with the source; writes nothing and records nothing (the repository is not even opened).
+ */
+@Command(name = "verify", description = "Audit every CAP against the current source without writing: CURRENT, DIFFERS, MISSING or UNREACHABLE. Exit 0 if all current, else 3.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  capsync verify client-lkp       every CAP against the source; writes nothing"})
+public class VerifyCommand implements Callable<Integer> {
+
+    private final CliEnvironment environment;
+
+    @Parameters(paramLabel = "JOB", description = "a job file (jobs/client-lkp.yml) or a job name (client-lkp = jobs/client-lkp.yml)")
+    String job;
+
+    @Mixin
+    HelpOption help;
+
+    @Mixin
+    OutputOptions output;
+
+    public VerifyCommand(CliEnvironment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Report.Format format = output.format();
+        JobDefinition definition = new JobFileParser().parse(JobFiles.locate(job, environment));
+        CapList caps = new CapListParser().parse(definition.caps());
+        List<TargetCheck> checks;
+        try (SmbSessions smb = new SmbSessions(SmbCredentials.resolve(definition, environment.env()))) {
+            checks = new CapAudit(CapTransports.forJob(smb)).audit(definition, caps);
+        }
+        Report report = new Report(List.of(
+                Column.left("cap", "CAP"),
+                Column.left("file", "FILE"),
+                Column.left("status", "STATUS"),
+                Column.right("bytes", "BYTES"),
+                new Column("sha256", "SHA-256", false, false, v -> v == null ? "-" : v.toString().substring(0, 12)),
+                Column.dataOnly("sourceSha256"),
+                Column.left("path", "PATH"),
+                Column.left("error", "ERROR")));
+        Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
+        for (TargetCheck c : checks) {
+            counts.merge(c.status(), 1, Integer::sum);
+            report.row(c.cap(), c.file(), c.status().name(), c.bytes(), c.sha256(), c.sourceSha256(), c.path(), c.error());
+        }
+        report.write(format, environment.out());
+        if (format == Report.Format.TABLE) {
+            environment.out().println(definition.name() + ": " + counts.getOrDefault(Verdict.CURRENT, 0) + " current, "
+                    + counts.getOrDefault(Verdict.DIFFERS, 0) + " differ, " + counts.getOrDefault(Verdict.MISSING, 0)
+                    + " missing, " + counts.getOrDefault(Verdict.UNREACHABLE, 0) + " unreachable (nothing was written)");
+            environment.out().flush();
+        }
+        boolean allCurrent = checks.stream().allMatch(c -> c.status() == Verdict.CURRENT);
+        return allCurrent ? RunSummary.EXIT_OK : RunSummary.EXIT_NOT_CURRENT;
+    }
+}

@@ -1,0 +1,38 @@
+package org.capsync.history;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.capsync.run.RunOutcomeListener;
+
+/**
+ * One job execution as {@code capsync history} lists it. The counts are the (CAP, file) pairs this execution itself
+ * brought to a final outcome, as the summary line of {@code capsync run} counts them.
+ *
+ * @param status    Spring Batch's status, except that a completed run whose exit code says so is
+ *                  {@code COMPLETED_WITH_SKIPS}
+ * @param remaining pairs of its run still PENDING or RETRY, for the latest execution of a run (0 for earlier ones)
+ * @param restartOf the execution of the same run (job instance) that this one resumed, or null
+ */
+public record Execution(long executionId, String job, long instanceId, String status, Instant start, Instant end,
+        int copied, int unchanged, int skipped, int failed, int remaining, Long restartOf, String exitMessage) {
+
+    static String status(String batchStatus, String exitCode) {
+        if ("COMPLETED".equals(batchStatus) && RunOutcomeListener.COMPLETED_WITH_SKIPS.equals(exitCode)) {
+            return RunOutcomeListener.COMPLETED_WITH_SKIPS;
+        }
+        return batchStatus == null ? "UNKNOWN" : batchStatus;
+    }
+
+    /** Start to end, or to now for an execution still going; null if it never started. */
+    public Duration duration(Instant now) {
+        if (start == null) {
+            return null;
+        }
+        return Duration.between(start, end != null ? end : now);
+    }
+
+    public boolean running() {
+        return "STARTING".equals(status) || "STARTED".equals(status) || "STOPPING".equals(status);
+    }
+}

@@ -1,0 +1,171 @@
+package org.capsync.history;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Optional;
+import java.sql.SQLException;
+import java.util.Properties;
+import java.util.function.Supplier;
+
+import org.capsync.run.CapsyncHome;
+import org.h2.api.ErrorCode;
+import org.capsync.run.RepositoryGate;
+import org.capsync.run.RepositoryLocation;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The job repository opened for the history commands: one JDBC connection, no Spring context and no migration, so a
+ * query answers in well under a second. While a run holds the repository the connection goes through the run's
+ * loopback {@code AUTO_SERVER}; otherwise this process reads the file itself, holding the {@link RepositoryGate} so
+ * that a run starting meanwhile waits instead of depending on this short-lived process. With {@code CAPSYNC_DB_URL} the
+ * connection goes to the shared PostgreSQL server instead. Never creates a repository.
+ */
+public final class HistoryDatabase implements AutoCloseable {
+
+    /** Readers wait this long for a run that is opening the repository (a few seconds normally). */
+    private static final Duration RUN_OPENING_WAIT = Duration.ofSeconds(30);
+
+    private final RepositoryGate gate;
+    private final SingleConnectionDataSource dataSource;
+    private final JdbcClient jdbc;
+
+    private HistoryDatabase(RepositoryGate gate, SingleConnectionDataSource dataSource) {
+        this.gate = gate;
+        this.dataSource = dataSource;
+        this.jdbc = JdbcClient.create(dataSource);
+    }
+
+    /** The repository under {@code home} for queries, or empty when no run was ever recorded there. */
+    public static Optional<HistoryDatabase> open(CapsyncHome home) {
+        return open(home, false);
+    }
+
+    /** The repository under {@code home} for purging, or empty when no run was ever recorded there. */
+    public static Optional<HistoryDatabase> openForWriting(CapsyncHome home) {
+        return open(home, true);
+    }
+
+    private static Optional<HistoryDatabase> open(CapsyncHome home, boolean write) {
+        if (home.repositoryLocation().shared()) {
+            return openShared(home.repositoryLocation());
+        }
+        if (!Files.isRegularFile(home.repository().resolve("capsync.mv.db"))) {
+            return Optional.empty();
+        }
+        RepositoryGate gate = RepositoryGate.forReading(home, RUN_OPENING_WAIT);
+        try {
+            Properties settings = repositorySettings();
+            String user = settings.getProperty("spring.datasource.username", "sa");
+            String password = settings.getProperty("spring.datasource.password", "");
+            String shared = home.jdbcUrl() + ";IFEXISTS=TRUE";
+            // No process holds the repository (H2 writes the lock file only while an AUTO_SERVER owner has it open):
+            // read the file directly, read-only. That skips H2's lock-file handshake (most of a second), never makes
+            // this process a server, and its shared file lock makes a writer that ignored the gate fail, not corrupt.
+            boolean held = Files.exists(home.repository().resolve("capsync.lock.db"));
+            String url = write || held ? shared : withoutAutoServer(shared) + ";ACCESS_MODE_DATA=r";
+            SingleConnectionDataSource dataSource;
+            try {
+                dataSource = connect(url, user, password);
+            } catch (SQLException e) {
+                if (url.equals(shared) || e.getErrorCode() != ErrorCode.DATABASE_ALREADY_OPEN_1) {
+                    throw e;
+                }
+                // A run took the repository between the look at the lock file and the open: go through its server.
+                dataSource = connect(shared, user, password);
+            }
+            return Optional.of(new HistoryDatabase(gate, dataSource));
+        } catch (SQLException e) {
+            gate.close();
+            throw new IllegalStateException("cannot open the job repository " + home.repository() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            gate.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The shared PostgreSQL repository ({@code CAPSYNC_DB_URL}): a server coordinates its own readers and writers, so
+     * no gate; a database where no run has created the schema yet has no history.
+     */
+    private static Optional<HistoryDatabase> openShared(RepositoryLocation server) {
+        SingleConnectionDataSource dataSource = null;
+        try {
+            dataSource = connect(server.jdbcUrl(), server.user(), server.password());
+            try (var connection = dataSource.getConnection();
+                 var tables = connection.getMetaData().getTables(null, null, "batch_job_instance", null)) {
+                if (!tables.next()) {
+                    dataSource.destroy();
+                    return Optional.empty();
+                }
+            }
+            return Optional.of(new HistoryDatabase(null, dataSource));
+        } catch (SQLException e) {
+            if (dataSource != null) {
+                dataSource.destroy();
+            }
+            throw new IllegalStateException("cannot open " + server.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static SingleConnectionDataSource connect(String url, String user, String password) throws SQLException {
+        SingleConnectionDataSource dataSource = new SingleConnectionDataSource(url, user, password, true);
+        dataSource.setAutoCommit(true);
+        try {
+            // Connect now, so that a repository another program holds fails here with H2's own message.
+            dataSource.getConnection();
+            return dataSource;
+        } catch (SQLException e) {
+            dataSource.destroy();
+            throw e;
+        }
+    }
+
+    static String withoutAutoServer(String url) {
+        StringBuilder plain = new StringBuilder();
+        for (String part : url.split(";")) {
+            if (!part.toUpperCase(java.util.Locale.ROOT).startsWith("AUTO_SERVER=")) {
+                plain.append(plain.isEmpty() ? "" : ";").append(part);
+            }
+        }
+        return plain.toString();
+    }
+
+    public JdbcClient jdbc() {
+        return jdbc;
+    }
+
+    /** Runs {@code work} in one transaction: all of it is committed, or none. */
+    public <T> T inTransaction(Supplier<T> work) {
+        return new TransactionTemplate(new DataSourceTransactionManager(dataSource)).execute(status -> work.get());
+    }
+
+    @Override
+    public void close() {
+        try {
+            dataSource.destroy();
+        } finally {
+            if (gate != null) {
+                gate.close();
+            }
+        }
+    }
+
+    /** The same user and password as the run's Spring context, from capsync's application.properties. */
+    private static Properties repositorySettings() {
+        Properties properties = new Properties();
+        try (InputStream in = HistoryDatabase.class.getResourceAsStream("/application.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return properties;
+    }
+}

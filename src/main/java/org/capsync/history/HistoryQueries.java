@@ -1,0 +1,288 @@
+package org.capsync.history;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The questions {@code history}, {@code show} and {@code caps} ask, in plain SQL over Spring Batch's {@code BATCH_*}
+ * tables and capsync's {@code CAPSYNC_*} tables. Rows come back as records; Spring Batch's object graphs are never
+ * loaded. Every query is bounded by an index (V3__history_indexes.sql), so they stay fast with a million outcomes.
+ */
+public final class HistoryQueries {
+
+    private static final String EXECUTION_COLUMNS = "SELECT e.JOB_EXECUTION_ID, i.JOB_NAME, i.JOB_INSTANCE_ID, e.STATUS, "
+            + "e.EXIT_CODE, e.EXIT_MESSAGE, e.START_TIME, e.END_TIME, "
+            + "(SELECT MAX(p.JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION p "
+            + "  WHERE p.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID AND p.JOB_EXECUTION_ID < e.JOB_EXECUTION_ID) AS RESTART_OF, "
+            + "(SELECT MAX(n.JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION n WHERE n.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID) AS LATEST "
+            + "FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID ";
+
+    private final JdbcClient jdbc;
+
+    public HistoryQueries(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The names of the jobs the repository has executions of, sorted. */
+    public List<String> jobs() {
+        return jdbc.sql("SELECT DISTINCT JOB_NAME FROM BATCH_JOB_INSTANCE ORDER BY JOB_NAME").query(String.class).list();
+    }
+
+    public boolean hasJob(String job) {
+        return jdbc.sql("SELECT COUNT(*) FROM BATCH_JOB_INSTANCE WHERE JOB_NAME = ?").param(job).query(Long.class).single() > 0;
+    }
+
+    /**
+     * Executions, newest first.
+     *
+     * @param job   only this job's, or all when null
+     * @param since only those created at or after it, or all when null
+     */
+    public List<Execution> executions(String job, Instant since, int limit) {
+        StringBuilder sql = new StringBuilder(EXECUTION_COLUMNS).append("WHERE 1 = 1 ");
+        Map<String, Object> params = new HashMap<>();
+        if (job != null) {
+            sql.append("AND i.JOB_NAME = :job ");
+            params.put("job", job);
+        }
+        if (since != null) {
+            sql.append("AND e.CREATE_TIME >= :since ");
+            params.put("since", Timestamp.from(since));
+        }
+        sql.append("ORDER BY e.JOB_EXECUTION_ID DESC FETCH FIRST ").append(limit).append(" ROWS ONLY");
+        return withCounts(jdbc.sql(sql.toString()).params(params).query(HistoryQueries::executionRow).list());
+    }
+
+    public Optional<Execution> execution(long executionId) {
+        List<ExecutionRow> rows = jdbc.sql(EXECUTION_COLUMNS + "WHERE e.JOB_EXECUTION_ID = ?").param(executionId)
+                .query(HistoryQueries::executionRow).list();
+        return withCounts(rows).stream().findFirst();
+    }
+
+    /** An execution's row before its counts are added. */
+    private record ExecutionRow(long id, String job, long instanceId, String status, Instant start, Instant end,
+            Long restartOf, boolean latest, String exitMessage) {
+    }
+
+    private static ExecutionRow executionRow(ResultSet rs, int row) throws SQLException {
+        long id = rs.getLong("JOB_EXECUTION_ID");
+        long restartOf = rs.getLong("RESTART_OF");
+        Long previous = rs.wasNull() ? null : restartOf;
+        String message = rs.getString("EXIT_MESSAGE");
+        return new ExecutionRow(id, rs.getString("JOB_NAME"), rs.getLong("JOB_INSTANCE_ID"),
+                Execution.status(rs.getString("STATUS"), rs.getString("EXIT_CODE")), instant(rs, "START_TIME"),
+                instant(rs, "END_TIME"), previous, rs.getLong("LATEST") == id,
+                message == null || message.isBlank() ? null : message);
+    }
+
+    private List<Execution> withCounts(List<ExecutionRow> rows) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        List<Long> ids = rows.stream().map(ExecutionRow::id).toList();
+        Map<Long, Map<String, Integer>> counts = new HashMap<>();
+        jdbc.sql("SELECT JOB_EXECUTION_ID, STATUS, COUNT(*) FROM CAPSYNC_PAIR WHERE JOB_EXECUTION_ID IN (:ids) "
+                        + "GROUP BY JOB_EXECUTION_ID, STATUS")
+                .param("ids", ids)
+                .query((ResultSet rs) -> {
+                    counts.computeIfAbsent(rs.getLong(1), k -> new HashMap<>()).put(rs.getString(2), rs.getInt(3));
+                });
+        // A completed run has nothing left by definition; only the latest execution of an unfinished run is asked.
+        List<Long> openInstances = rows.stream().filter(r -> r.latest() && !r.status().startsWith("COMPLETED"))
+                .map(ExecutionRow::instanceId).distinct().toList();
+        Map<Long, Integer> remaining = new HashMap<>();
+        if (!openInstances.isEmpty()) {
+            jdbc.sql("SELECT JOB_INSTANCE_ID, COUNT(*) FROM CAPSYNC_PAIR WHERE JOB_INSTANCE_ID IN (:instances) "
+                            + "AND STATUS IN ('PENDING', 'RETRY') GROUP BY JOB_INSTANCE_ID")
+                    .param("instances", openInstances)
+                    .query((ResultSet rs) -> {
+                        remaining.put(rs.getLong(1), rs.getInt(2));
+                    });
+        }
+        List<Execution> executions = new ArrayList<>(rows.size());
+        for (ExecutionRow r : rows) {
+            Map<String, Integer> c = counts.getOrDefault(r.id(), Map.of());
+            executions.add(new Execution(r.id(), r.job(), r.instanceId(), r.status(), r.start(), r.end(),
+                    c.getOrDefault("COPIED", 0), c.getOrDefault("UNCHANGED", 0), c.getOrDefault("SKIPPED", 0),
+                    c.getOrDefault("FAILED", 0), r.latest() ? remaining.getOrDefault(r.instanceId(), 0) : 0,
+                    r.restartOf(), r.exitMessage()));
+        }
+        return executions;
+    }
+
+    /**
+     * The (CAP, file) pairs one execution handled (made at least one attempt at), by CAP and file. A resuming execution
+     * lists only the pairs it handled itself.
+     */
+    public List<PairOutcome> handledBy(long executionId, boolean withAttempts) {
+        List<PairOutcome> pairs = jdbc.sql("""
+                SELECT p.PAIR_ID, p.CAP_NAME, p.FILE_NAME, p.STATUS, p.JOB_EXECUTION_ID, p.BYTES, p.SHA256,
+                       a.LAST_NO, a.TOOK, a.FIRST_STARTED, l.STARTED AS LAST_STARTED, l.DURATION_MS AS LAST_TOOK,
+                       l.RESULT AS LAST_RESULT, l.REASON AS LAST_REASON
+                FROM (SELECT PAIR_ID, MAX(ATTEMPT) AS LAST_NO, SUM(DURATION_MS) AS TOOK, MIN(STARTED) AS FIRST_STARTED
+                      FROM CAPSYNC_ATTEMPT WHERE JOB_EXECUTION_ID = :execution GROUP BY PAIR_ID) a
+                JOIN CAPSYNC_PAIR p ON p.PAIR_ID = a.PAIR_ID
+                JOIN CAPSYNC_ATTEMPT l ON l.PAIR_ID = a.PAIR_ID AND l.ATTEMPT = a.LAST_NO
+                ORDER BY p.CAP_NAME, p.FILE_NAME
+                """)
+                .param("execution", executionId)
+                .query((rs, row) -> {
+                    boolean finishedHere = rs.getLong("JOB_EXECUTION_ID") == executionId;
+                    // A pair whose row a later execution took over was left unfinished here: in use, to be retried.
+                    String status = finishedHere ? rs.getString("STATUS") : "RETRY";
+                    String result = rs.getString("LAST_RESULT");
+                    boolean success = "COPIED".equals(result) || "UNCHANGED".equals(result);
+                    long bytes = rs.getLong("BYTES");
+                    Long written = finishedHere && "COPIED".equals(status) && !rs.wasNull() ? bytes : null;
+                    Instant lastStarted = instant(rs, "LAST_STARTED");
+                    return new PairOutcome(rs.getLong("PAIR_ID"), rs.getString("CAP_NAME"), rs.getString("FILE_NAME"),
+                            status, rs.getInt("LAST_NO"), written, finishedHere && success ? rs.getString("SHA256") : null,
+                            rs.getLong("TOOK"), instant(rs, "FIRST_STARTED"),
+                            lastStarted == null ? null : lastStarted.plusMillis(rs.getLong("LAST_TOOK")),
+                            success ? null : rs.getString("LAST_REASON"), List.of());
+                })
+                .list();
+        if (!withAttempts || pairs.isEmpty()) {
+            return pairs;
+        }
+        Map<Long, List<PairOutcome.Attempt>> log = new HashMap<>();
+        jdbc.sql("SELECT PAIR_ID, ATTEMPT, STARTED, DURATION_MS, RESULT, REASON FROM CAPSYNC_ATTEMPT "
+                        + "WHERE JOB_EXECUTION_ID = ? ORDER BY PAIR_ID, ATTEMPT")
+                .param(executionId)
+                .query((ResultSet rs) -> {
+                    log.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new PairOutcome.Attempt(rs.getInt(2),
+                            instant(rs, "STARTED"), rs.getLong(4), rs.getString(5), rs.getString(6)));
+                });
+        return pairs.stream().map(p -> p.withAttemptLog(log.getOrDefault(p.pairId(), List.of()))).toList();
+    }
+
+    /**
+     * The state of every CAP (and file) of the job's latest planned run: the CAP list as the job last used it. A CAP
+     * whose latest outcome is a success of that run's snapshot is current and costs nothing more; only the others
+     * (and those the latest run has not reached yet) are looked up in earlier runs, through the (job, CAP, file) index.
+     */
+    public List<CapState> caps(String job) {
+        Long latest = latestPlannedInstance(job);
+        if (latest == null) {
+            return List.of();
+        }
+        Map<String, String> snapshot = new HashMap<>();
+        jdbc.sql("SELECT FILE_NAME, SHA256 FROM CAPSYNC_SNAPSHOT WHERE JOB_INSTANCE_ID = ?").param(latest)
+                .query((ResultSet rs) -> {
+                    snapshot.put(rs.getString(1), rs.getString(2));
+                });
+        List<PairRow> rows = jdbc.sql("SELECT " + PairRow.COLUMNS + " FROM CAPSYNC_PAIR WHERE JOB_INSTANCE_ID = ? "
+                + "ORDER BY CAP_NAME, FILE_NAME").param(latest).query(PairRow::of).list();
+        Map<Long, RunStart> runStarts = new HashMap<>();
+        List<CapState> states = new ArrayList<>(rows.size());
+        for (PairRow row : rows) {
+            String source = snapshot.get(row.file());
+            if (row.success() && row.sha256() != null && row.sha256().equals(source)) {
+                states.add(new CapState(row.cap(), row.file(), row.path(), true, row.status(), row.lastAttempt(),
+                        row.lastAttempt(), row.sha256(), source, null, null, 0, null));
+            } else {
+                states.add(lookBack(job, row, source, runStarts));
+            }
+        }
+        return states;
+    }
+
+    /**
+     * The job's newest instance that has planned its pairs. Walks the job's instances newest first and probes each
+     * through the restart-cursor index: H2 cannot read an index backwards, so MAX over a million pairs would scan
+     * them all.
+     */
+    private Long latestPlannedInstance(String job) {
+        List<Long> instances = jdbc.sql("SELECT JOB_INSTANCE_ID FROM BATCH_JOB_INSTANCE WHERE JOB_NAME = ? "
+                + "ORDER BY JOB_INSTANCE_ID DESC").param(job).query(Long.class).list();
+        for (Long instance : instances) {
+            boolean planned = !jdbc.sql("SELECT 1 FROM CAPSYNC_PAIR WHERE JOB_INSTANCE_ID = ? FETCH FIRST 1 ROW ONLY")
+                    .param(instance).query(Integer.class).list().isEmpty();
+            if (planned) {
+                return instance;
+            }
+        }
+        return null;
+    }
+
+    private CapState lookBack(String job, PairRow row, String source, Map<Long, RunStart> runStarts) {
+        PairRow known = row.status().equals("PENDING") ? lastKnown(job, row) : row;
+        PairRow success = known != null && known.success() ? known : lastSuccess(job, row);
+        boolean current = known != null && known.success() && known.sha256() != null && known.sha256().equals(source);
+        Instant lastAttempt = row.lastAttempt() != null ? row.lastAttempt() : known == null ? null : known.lastAttempt();
+        if (current) {
+            return new CapState(row.cap(), row.file(), row.path(), true, known.status(), lastAttempt,
+                    success.lastAttempt(), success.sha256(), source, null, null, 0, null);
+        }
+        long after = success == null ? 0 : success.instanceId();
+        Long firstBehind = jdbc.sql("SELECT MIN(JOB_INSTANCE_ID) FROM CAPSYNC_PAIR WHERE JOB_NAME = ? AND CAP_NAME = ? "
+                        + "AND FILE_NAME = ? AND JOB_INSTANCE_ID > ?")
+                .params(job, row.cap(), row.file(), after).query(Long.class).optional().orElse(row.instanceId());
+        long missed = jdbc.sql("SELECT COUNT(*) FROM CAPSYNC_PAIR WHERE JOB_NAME = ? AND CAP_NAME = ? AND FILE_NAME = ? "
+                        + "AND JOB_INSTANCE_ID > ?")
+                .params(job, row.cap(), row.file(), after).query(Long.class).single();
+        if (row.status().equals("PENDING")) {
+            missed--; // the latest run has not tried it yet
+        }
+        RunStart stale = runStarts.computeIfAbsent(firstBehind, this::runStart);
+        return new CapState(row.cap(), row.file(), row.path(), false, known == null ? "PENDING" : known.status(),
+                lastAttempt, success == null ? null : success.lastAttempt(), success == null ? null : success.sha256(),
+                source, stale.start(), stale.executionId(), (int) Math.max(0, missed),
+                known == null || known.success() ? null : known.error());
+    }
+
+    /** The pair's latest row that some run got to (not PENDING), in this or an earlier run. */
+    private PairRow lastKnown(String job, PairRow row) {
+        return jdbc.sql("SELECT " + PairRow.COLUMNS + " FROM CAPSYNC_PAIR WHERE JOB_NAME = ? AND CAP_NAME = ? "
+                        + "AND FILE_NAME = ? AND STATUS <> 'PENDING' ORDER BY JOB_INSTANCE_ID DESC FETCH FIRST 1 ROW ONLY")
+                .params(job, row.cap(), row.file()).query(PairRow::of).optional().orElse(null);
+    }
+
+    private PairRow lastSuccess(String job, PairRow row) {
+        return jdbc.sql("SELECT " + PairRow.COLUMNS + " FROM CAPSYNC_PAIR WHERE JOB_NAME = ? AND CAP_NAME = ? "
+                        + "AND FILE_NAME = ? AND STATUS IN ('COPIED', 'UNCHANGED') "
+                        + "ORDER BY JOB_INSTANCE_ID DESC FETCH FIRST 1 ROW ONLY")
+                .params(job, row.cap(), row.file()).query(PairRow::of).optional().orElse(null);
+    }
+
+    private record RunStart(Long executionId, Instant start) {
+    }
+
+    private RunStart runStart(long instanceId) {
+        return jdbc.sql("SELECT JOB_EXECUTION_ID, START_TIME FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID = ? "
+                        + "ORDER BY JOB_EXECUTION_ID FETCH FIRST 1 ROW ONLY")
+                .param(instanceId)
+                .query((rs, n) -> new RunStart(rs.getLong(1), instant(rs, "START_TIME")))
+                .optional().orElse(new RunStart(null, null));
+    }
+
+    /** One CAPSYNC_PAIR row as the CAP state needs it. */
+    private record PairRow(long instanceId, String cap, String path, String file, String status, String sha256,
+            Instant lastAttempt, String error) {
+
+        static final String COLUMNS = "JOB_INSTANCE_ID, CAP_NAME, CAP_PATH, FILE_NAME, STATUS, SHA256, LAST_ATTEMPT, LAST_ERROR";
+
+        static PairRow of(ResultSet rs, int row) throws SQLException {
+            return new PairRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                    rs.getString(6), instant(rs, "LAST_ATTEMPT"), rs.getString(8));
+        }
+
+        boolean success() {
+            return status.equals("COPIED") || status.equals("UNCHANGED");
+        }
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+}

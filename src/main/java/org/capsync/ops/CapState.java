@@ -1,0 +1,26 @@
+package org.capsync.ops;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.capsync.run.PairStatus;
+
+/**
+ * Where the CAPs of a job stand after its latest planned run: its (CAP, file) pairs by status, which of them are stale
+ * (not {@code COPIED} or {@code UNCHANGED}) and since when the longest-stale one has been.
+ *
+ * @param instanceId        the job instance these figures are about
+ * @param pairs             (CAP, file) pairs of that instance by status, every status present (0 when none)
+ * @param stale             pairs not current
+ * @param staleCaps         names of the CAPs with a stale pair, sorted, at most {@link CapStateQuery#STALE_NAMES}
+ * @param oldestStaleSince  start of the first execution that left the longest-stale pair not current; null if none is
+ */
+public record CapState(long instanceId, Map<PairStatus, Integer> pairs, int stale, List<String> staleCaps,
+        Instant oldestStaleSince) {
+
+    public CapState {
+        pairs = Map.copyOf(pairs);
+        staleCaps = List.copyOf(staleCaps);
+    }
+}

@@ -1,0 +1,24 @@
+package org.capsync.run;
+
+import java.util.List;
+
+import org.capsync.copy.CapTransport;
+import org.capsync.copy.LocalSharingViolations;
+import org.capsync.copy.LocalTransport;
+import org.capsync.copy.smb.SmbSessions;
+import org.capsync.copy.smb.SmbTransport;
+
+/**
+ * The transports that reach a job's CAPs, in the order {@code TargetCopier} asks them. One place, so that the run and
+ * {@code capsync verify} (which only reads) always reach a CAP the same way.
+ */
+public final class CapTransports {
+
+    private CapTransports() {
+    }
+
+    /** @param smbSessions the SMB sessions of this process (one per server), which the caller closes */
+    public static List<CapTransport> forJob(SmbSessions smbSessions) {
+        return List.of(new LocalTransport(LocalSharingViolations.forThisMachine()), new SmbTransport(smbSessions));
+    }
+}

@@ -1,0 +1,181 @@
+package org.capsync.run;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Where the job repository lives: the embedded H2 file under {@code CAPSYNC_HOME}, or, when {@code CAPSYNC_DB_URL} is
+ * set, a PostgreSQL server that several site servers share. Either way Flyway creates and migrates the schema
+ * ({@code db/migration/h2} or {@code db/migration/postgresql}). {@link #describe()} is what messages may show: never the
+ * password.
+ */
+public sealed interface RepositoryLocation {
+
+    String DB_URL = "CAPSYNC_DB_URL";
+    String DB_USER = "CAPSYNC_DB_USER";
+    String DB_PASSWORD = "CAPSYNC_DB_PASSWORD";
+    String DB_CREDENTIALS = "CAPSYNC_DB_CREDENTIALS";
+
+    String jdbcUrl();
+
+    String user();
+
+    String password();
+
+    /** The repository as messages name it, without the password. */
+    String describe();
+
+    /** True for a server other site servers may record to as well. */
+    boolean shared();
+
+    /**
+     * The shared server from {@code CAPSYNC_DB_URL} with its user and password ({@code CAPSYNC_DB_USER} /
+     * {@code CAPSYNC_DB_PASSWORD}, which take precedence over the owner-only properties file named by
+     * {@code CAPSYNC_DB_CREDENTIALS}), or else the embedded H2 file in {@code embeddedFolder}.
+     *
+     * @throws InvalidSetting when those variables cannot be used as set (exit code 2)
+     */
+    static RepositoryLocation fromEnvironment(Map<String, String> env, Path embeddedFolder) {
+        String url = blankToNull(env.get(DB_URL));
+        if (url == null) {
+            return new EmbeddedH2(embeddedFolder);
+        }
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw new InvalidSetting(DB_URL + " must be a PostgreSQL JDBC URL such as jdbc:postgresql://dbhost:5432/capsync, not '"
+                    + SharedServer.masked(url) + "'");
+        }
+        String user = null;
+        String password = null;
+        String credentials = blankToNull(env.get(DB_CREDENTIALS));
+        if (credentials != null) {
+            Properties file = readCredentials(Path.of(credentials));
+            user = blankToNull(file.getProperty("user"));
+            password = file.getProperty("password");
+        }
+        if (blankToNull(env.get(DB_USER)) != null) {
+            user = env.get(DB_USER).strip();
+        }
+        if (env.get(DB_PASSWORD) != null) {
+            password = env.get(DB_PASSWORD);
+        }
+        if (user == null) {
+            throw new InvalidSetting(DB_URL + " is set but no database user is: set " + DB_USER + " and " + DB_PASSWORD
+                    + ", or " + DB_CREDENTIALS + " to a properties file with user= and password=");
+        }
+        return new SharedServer(url, user, password == null ? "" : password);
+    }
+
+    private static Properties readCredentials(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidSetting(DB_CREDENTIALS + ": " + file + " is not a file");
+        }
+        try {
+            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+                if (mode.stream().anyMatch(EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+                        PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE)::contains)) {
+                    throw new InvalidSetting(DB_CREDENTIALS + ": " + file + " holds a password but is readable by others (mode "
+                            + PosixFilePermissions.toString(mode) + "); chmod 600 it");
+                }
+            }
+            Properties properties = new Properties();
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                properties.load(reader);
+            }
+            for (String key : properties.stringPropertyNames()) {
+                if (!key.equals("user") && !key.equals("password")) {
+                    throw new InvalidSetting(DB_CREDENTIALS + ": " + file + ": unknown key '" + key + "' (expected user and password)");
+                }
+            }
+            return properties;
+        } catch (IOException e) {
+            throw new InvalidSetting(DB_CREDENTIALS + ": cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    /** The embedded H2 file database: one site server, no server to run. */
+    record EmbeddedH2(Path folder) implements RepositoryLocation {
+
+        /**
+         * {@code AUTO_SERVER} lets a second capsync process (a history query, another job) use the repository while a
+         * run holds it; its server socket is bound to the loopback address by
+         * {@link RepositoryDatabase#confineToLoopback()}, so no other host can connect. {@code WRITE_DELAY=0} hands
+         * every commit to the OS at once: H2's default of 500 ms would let a kill -9 lose outcomes already committed,
+         * and a restart would then redo work it believes unfinished. Without H2's background writer the file is
+         * compacted only when it is closed, and at H2's default fill rate (90 %) nearly every close rewrote chunks in
+         * proportion to the whole file: 0.55-0.9 s per run once the repository held 1,000 runs, against 70-100 ms at
+         * 50 %, which compacts when half the file is garbage and so keeps it within about twice its live data.
+         */
+        @Override
+        public String jdbcUrl() {
+            return "jdbc:h2:file:" + folder.resolve("capsync").toString().replace('\\', '/')
+                    + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000;WRITE_DELAY=0;AUTO_COMPACT_FILL_RATE=50";
+        }
+
+        @Override
+        public String user() {
+            return "sa";
+        }
+
+        @Override
+        public String password() {
+            return "";
+        }
+
+        @Override
+        public String describe() {
+            return "the embedded repository in " + folder;
+        }
+
+        @Override
+        public boolean shared() {
+            return false;
+        }
+    }
+
+    /** A PostgreSQL server shared by several site servers. */
+    record SharedServer(String jdbcUrl, String user, String password) implements RepositoryLocation {
+
+        @Override
+        public String describe() {
+            return "the shared repository " + masked(jdbcUrl) + " (user " + user + ")";
+        }
+
+        @Override
+        public boolean shared() {
+            return true;
+        }
+
+        /** A record prints its components; this one must never print the password. */
+        @Override
+        public String toString() {
+            return "SharedServer[" + masked(jdbcUrl) + ", user=" + user + "]";
+        }
+
+        /** The URL with the value of a {@code password} parameter, if someone put one there, replaced. */
+        static String masked(String url) {
+            return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+        }
+    }
+
+    /** {@code CAPSYNC_DB_*} variables that cannot be used as set: exit code 2, nothing copied. */
+    final class InvalidSetting extends RuntimeException {
+        public InvalidSetting(String message) {
+            super(message);
+        }
+    }
+}
