@@ -57,7 +57,7 @@ public final class SmbSessions implements AutoCloseable {
         this.credentials = credentials;
         this.client = new SMBClient(SmbConfig.builder()
                 .withTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .withSocketFactory(new ConnectTimeoutSocketFactory((int) connectTimeout.toMillis()))
+                .withSocketFactory(new SmbSocketFactory((int) connectTimeout.toMillis()))
                 .withDfsEnabled(false)
                 .build());
     }
@@ -268,11 +268,15 @@ public final class SmbSessions implements AutoCloseable {
         return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
     }
 
-    /** smbj connects with the platform's default timeout (minutes for a host that drops packets): bound it. */
-    private static final class ConnectTimeoutSocketFactory extends SocketFactory {
+    /**
+     * smbj connects with the platform's default timeout (minutes for a host that drops packets): bound it. And it leaves
+     * Nagle's algorithm on, which holds back a thread's small request while another thread's is unacknowledged on the
+     * shared connection, until the server's delayed ACK (up to 40 ms): SMB clients turn it off.
+     */
+    static final class SmbSocketFactory extends SocketFactory {
         private final int timeoutMillis;
 
-        ConnectTimeoutSocketFactory(int timeoutMillis) {
+        SmbSocketFactory(int timeoutMillis) {
             this.timeoutMillis = timeoutMillis;
         }
 
@@ -304,6 +308,7 @@ public final class SmbSessions implements AutoCloseable {
         private Socket connect(InetSocketAddress address) throws IOException {
             Socket socket = new Socket();
             try {
+                socket.setTcpNoDelay(true);
                 socket.connect(address, timeoutMillis);
                 return socket;
             } catch (IOException e) {

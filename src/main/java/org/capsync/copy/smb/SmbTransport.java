@@ -134,7 +134,6 @@ public final class SmbTransport implements CapTransport {
                 }
                 offset += n;
             }
-            temp.flush();
             // Clients compare date and size too (KB Q322967): the CAP copy carries the source's modification time.
             temp.setFileInformation(new FileBasicInformation(FileBasicInformation.DONT_SET, FileBasicInformation.DONT_SET,
                     FileTime.fromInstant(source.lastModified().toInstant()), FileBasicInformation.DONT_SET, 0));
