@@ -4,6 +4,11 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,6 +18,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+
+import org.capsync.run.CapsyncHome;
 
 /**
  * capsync's benchmark (issue 6): every figure next to the same work done by a plain Java loop measured in the same
@@ -145,18 +152,31 @@ public final class Benchmark {
         for (int threads : new int[] {1, 4}) {
             heading("3", "rerun with nothing changed, threads " + threads);
             Samples plainS = new Samples(), plainL = new Samples(), capS = new Samples(), capL = new Samples();
+            Phases phasesS = new Phases(), phasesL = new Phases();
             for (int rep = 0; rep < reps; rep++) {
                 plainS.add(plain.readAndHash(targetsSmall) / 1e6);
                 plainL.add(plain.readAndHash(targetsLarge) / 1e6);
-                capS.add(capsync(site, small, threads).expect(0, "0 copied, " + small + " unchanged").millis());
-                capL.add(capsync(site, large, threads).expect(0, "0 copied, " + large + " unchanged").millis());
+                CapsyncRun runS = capsync(site, small, threads).expect(0, "0 copied, " + small + " unchanged");
+                capS.add(runS.millis());
+                phasesS.add(site.home(), runS.millis());
+                CapsyncRun runL = capsync(site, large, threads).expect(0, "0 copied, " + large + " unchanged");
+                capL.add(runL.millis());
+                phasesL.add(site.home(), runL.millis());
             }
             double capPerCap = slope(small, capS, large, capL);
             double plainPerCap = slope(small, plainS, large, plainL);
             detail("capsync runs (ms)", small, capS, large, capL);
             detail("plain read-and-hash (ms)", small, plainS, large, plainL);
+            System.out.printf("  where capsync's marginal time per CAP goes (steps as its job repository recorded them): "
+                    + "plan %s, distribute %s, the rest of the process (start-up, close) %s%n",
+                    ms(slope(small, phasesS.plan, large, phasesL.plan)),
+                    ms(slope(small, phasesS.distribute, large, phasesL.distribute)),
+                    ms(slope(small, phasesS.rest, large, phasesL.rest)));
             row("3", "unchanged per CAP, threads " + threads + " (marginal " + small + "→" + large + ")",
                     ms(capPerCap), ms(plainPerCap), capPerCap / plainPerCap, 2, "≤ 2×");
+            if (threads == 1) {
+                recordingFloor(plainPerCap);
+            }
         }
         Map<Path, String> after = stat(targetsLarge);
         long touched = before.keySet().stream().filter(p -> !before.get(p).equals(after.get(p))).count();
@@ -165,6 +185,69 @@ public final class Benchmark {
                 4 * reps, touched, large, strays);
         table.add(new String[] {"3", "bytes written at the CAPs by the reruns", touched + " files changed, " + strays
                 + " other files", "", "", touched == 0 && strays == 0 ? "zero: met" : "NOT met"});
+    }
+
+    /**
+     * Figure 3's explanation: capsync's recording alone (its PairStore statements on its H2 repository, no files, no
+     * Spring Batch) in a JVM with the launcher's flags, per CAP next to the read-and-hash floor.
+     */
+    private void recordingFloor(double plainPerCap) throws IOException, InterruptedException {
+        Samples planS = new Samples(), planL = new Samples(), outS = new Samples(), outL = new Samples(),
+                closeS = new Samples(), closeL = new Samples();
+        Path home = work.resolve("recording");
+        for (int rep = 0; rep < reps; rep++) {
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                    RecordingFloor.class.getName(), home.toString(), Integer.toString(small), Integer.toString(large)));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes());
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("recording floor failed:\n" + output);
+            }
+            for (String line : output.strip().split("\n")) {
+                String[] f = line.strip().split(" ");
+                if (f.length != 4 || !f[0].matches("\\d+")) {
+                    continue; // a log line
+                }
+                boolean isSmall = Integer.parseInt(f[0]) == small;
+                (isSmall ? planS : planL).add(Double.parseDouble(f[1]));
+                (isSmall ? outS : outL).add(Double.parseDouble(f[2]));
+                (isSmall ? closeS : closeL).add(Double.parseDouble(f[3]));
+            }
+        }
+        double plan = slope(small, planS, large, planL);
+        double outcomes = slope(small, outS, large, outL);
+        double close = slope(small, closeS, large, closeL);
+        double recording = plan + outcomes + close;
+        System.out.printf("  recording alone (capsync's PairStore on its H2 file repository, no files, no Spring Batch, "
+                + "launcher's JVM flags), per CAP: plan %s, outcomes and commits %s, close %s%n", ms(plan), ms(outcomes), ms(close));
+        row("3", "recording alone per CAP (marginal " + small + "→" + large + "), next to read-and-hash", ms(recording),
+                ms(plainPerCap), recording / plainPerCap, Double.NaN, "explains the gap: recording > 2× the floor by itself");
+    }
+
+    /** A run's steps as its job repository recorded them, and the rest of the process's time, in ms. */
+    private static final class Phases {
+        final Samples plan = new Samples(), distribute = new Samples(), rest = new Samples();
+
+        void add(Path home, double processMillis) {
+            String sql = "SELECT STEP_NAME, DATEDIFF('MILLISECOND', START_TIME, END_TIME) FROM BATCH_STEP_EXECUTION "
+                    + "WHERE JOB_EXECUTION_ID = (SELECT MAX(JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION)";
+            try (Connection c = DriverManager.getConnection(new CapsyncHome(home).jdbcUrl(), "sa", "");
+                 Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                while (rs.next()) {
+                    String step = rs.getString(1);
+                    double millis = rs.getDouble(2);
+                    if (step.equals("plan")) {
+                        plan.add(millis);
+                    } else if (step.equals("distribute")) {
+                        distribute.add(millis);
+                    }
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read the run's steps: " + e.getMessage(), e);
+            }
+            rest.add(processMillis - plan.last() - distribute.last());
+        }
     }
 
     /**
@@ -349,6 +432,10 @@ public final class Benchmark {
 
         int size() {
             return values.size();
+        }
+
+        double last() {
+            return values.get(values.size() - 1);
         }
 
         double median() {
