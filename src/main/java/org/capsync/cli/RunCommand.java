@@ -3,6 +3,8 @@ package org.capsync.cli;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
@@ -15,6 +17,9 @@ import org.capsync.console.ProgressProbe;
 import org.capsync.console.RunDisplay;
 import org.capsync.console.Style;
 import org.capsync.copy.smb.SmbCredentials;
+import org.capsync.copy.smb.SmbLocation;
+import org.capsync.copy.smb.SmbSessions;
+import org.capsync.definition.Cap;
 import org.capsync.definition.CapList;
 import org.capsync.definition.CapListParser;
 import org.capsync.definition.JobDefinition;
@@ -150,11 +155,14 @@ public class RunCommand implements Callable<Integer> {
         try (GracefulStop stop = GracefulStop.install()) {
             RunSummary summary;
             try (RunLock lock = RunLock.acquire(home, job.name());
+                 // The sessions the first CAPs need are opened while Spring and the repository start.
+                 SmbSessions smb = new SmbSessions(credentials).connectAhead(firstSmbShares(caps, job.threads()));
                  var context = RepositoryGate.openForRun(home, READERS_WAIT, () -> RepositoryContext.open(home, job.name(),
                          job.threads() + 4, mode.loggingProperties(), beans -> {
                              beans.registerSingleton("jobDefinition", job);
                              beans.registerSingleton("capList", caps);
                              beans.registerSingleton("smbCredentials", credentials);
+                             beans.registerSingleton("smbSessions", smb);
                          }, DistributionJobConfiguration.class))) {
                 if (home.repositoryLocation().shared()) {
                     new JobSites(context.getBean(JdbcTemplate.class)).claim(job.name(), JobSites.thisSite(environment.env()));
@@ -172,10 +180,28 @@ public class RunCommand implements Callable<Integer> {
                 // The job is done: let its next run start, but keep serving the repository to runs of other jobs
                 // that joined this process's server, whose connections would break if it exited now.
                 lock.close();
+                smb.close();
                 RepositoryHandOver.awaitProcessesServedBy(context.getBean(DataSource.class), SERVE_OTHERS_MAX);
             }
             environment.out().println(summary.line());
             return summary;
         }
+    }
+
+    /**
+     * The shares of the first {@code threads} enabled SMB CAPs in list order: the plan deals the CAPs out round-robin,
+     * so these are the ones the partitions start with.
+     */
+    static List<SmbLocation> firstSmbShares(CapList caps, int threads) {
+        List<SmbLocation> shares = new ArrayList<>();
+        for (Cap cap : caps.enabled()) {
+            if (shares.size() == threads) {
+                break;
+            }
+            if (cap.isSmb()) {
+                shares.add(SmbLocation.parse(cap.path()));
+            }
+        }
+        return shares;
     }
 }

@@ -26,6 +26,7 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
@@ -51,8 +52,12 @@ public class DistributionJobConfiguration {
         return new PairStore(jdbc);
     }
 
-    /** SMB sessions for the run, one per server; logged off when the context closes. The CLI supplies the credentials. */
+    /**
+     * SMB sessions for the run, one per server; logged off when the context closes. The CLI brings its own, already
+     * connecting while this context starts (and closes them itself), or at least the credentials.
+     */
     @Bean
+    @ConditionalOnMissingBean
     SmbSessions smbSessions(JobDefinition job, ObjectProvider<SmbCredentials> credentials) {
         return new SmbSessions(credentials.getIfAvailable(() -> SmbCredentials.resolve(job, System.getenv())));
     }

@@ -5,9 +5,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.SocketFactory;
@@ -44,6 +48,7 @@ public final class SmbSessions implements AutoCloseable {
     private final SMBClient client;
     private final Map<String, Server> servers = new ConcurrentHashMap<>();
     private final AtomicInteger sessionsOpened = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     public SmbSessions(SmbCredentials credentials) {
         this(credentials, Duration.ofSeconds(10), Duration.ofSeconds(60));
@@ -90,6 +95,42 @@ public final class SmbSessions implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens, on a daemon thread, the sessions and share connections the first CAPs of a run will need, so that they
+     * are ready when the copying starts instead of costing its first attempts (a session is several round trips and,
+     * in a fresh JVM, a few hundred milliseconds of loading smbj). Servers are taken in the order given, each once. A
+     * failure is not reported here: it is remembered as when a CAP meets it (an unreachable server for a short while, a
+     * refused logon for the run), and the CAP's attempt reports it. A CAP whose server is still connecting waits for
+     * that connection rather than opening a second one.
+     *
+     * @return these sessions
+     */
+    public SmbSessions connectAhead(List<SmbLocation> shares) {
+        if (shares.isEmpty()) {
+            return this;
+        }
+        Thread thread = new Thread(() -> {
+            Set<String> seen = new HashSet<>();
+            for (SmbLocation location : shares) {
+                if (closed.get()) {
+                    return;
+                }
+                if (!seen.add(location.server() + "/" + location.share())) {
+                    continue;
+                }
+                try {
+                    Server server = servers.computeIfAbsent(location.server(), name -> new Server(location.host(), location.port(), name));
+                    server.session().share(location);
+                } catch (CopyException | RuntimeException e) {
+                    log.debug("smb: connecting ahead to {}: {}", location.describeShare(), e.getMessage());
+                }
+            }
+        }, "capsync-smb-ahead");
+        thread.setDaemon(true);
+        thread.start();
+        return this;
+    }
+
     /** Turns an smbj failure that is not an answer about a file (connection gone, session forgotten) into {@link SessionLost}. */
     static SessionLost lostOrNull(SMBRuntimeException e) {
         if (e instanceof SMBApiException api) {
@@ -108,8 +149,12 @@ public final class SmbSessions implements AutoCloseable {
         return credentials;
     }
 
+    /** Logs off every session; a second call does nothing. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         for (Server server : servers.values()) {
             server.close();
         }
@@ -134,6 +179,9 @@ public final class SmbSessions implements AutoCloseable {
         synchronized ServerSession session() throws CopyFailure {
             if (current != null && current.connection.isConnected()) {
                 return current;
+            }
+            if (closed.get()) {
+                throw new CopyFailure("the run's SMB sessions are closed");
             }
             if (logonRefused != null) {
                 throw new CopyFailure(logonRefused);

@@ -226,6 +226,38 @@ class SmbTransportTest {
     }
 
     @Test
+    void sessionsOpenedAheadAreTheOnesTheCopiesUse() throws Exception {
+        String other = cap + "-2";
+        samba.folder("caps", other + "/clidata.box");
+        sessions.connectAhead(List.of(SmbLocation.parse(samba.url("caps", cap)), SmbLocation.parse(samba.url("caps", other))));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (sessions.sessionsOpened() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(sessions.sessionsOpened()).isEqualTo(1);
+
+        assertThat(copier.attempt(source, target("caps", cap)).kind()).isEqualTo(CopyOutcome.Kind.COPIED);
+        assertThat(copier.attempt(source, target("caps", other)).kind()).isEqualTo(CopyOutcome.Kind.COPIED);
+        assertThat(sessions.sessionsOpened()).isEqualTo(1);
+    }
+
+    @Test
+    void aServerThatCannotBeReachedAheadFailsItsCapsWithTheUsualReason() throws Exception {
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        String url = "smb://127.0.0.1:" + closedPort + "/caps/" + cap;
+        sessions.connectAhead(List.of(SmbLocation.parse(url)));
+
+        CopyOutcome outcome = copier.attempt(source, TargetFile.of("CAP_X", url, "clidata.box", "client.lkp", "client-lkp"));
+        assertThat(outcome.kind()).isEqualTo(CopyOutcome.Kind.FAILED);
+        assertThat(outcome.reason()).contains("cannot connect to smb://127.0.0.1:" + closedPort);
+        sessions.close();
+        sessions.close(); // a second close does nothing
+    }
+
+    @Test
     void theLockTokenStandsWhileUpdatingAndGoesOnceAClientLetsGoOfIt() throws Exception {
         TargetCopier withToken = new TargetCopier(List.of(new SmbTransport(sessions)),
                 new LockToken("client-lkp", 10, Duration.ofMillis(100)));

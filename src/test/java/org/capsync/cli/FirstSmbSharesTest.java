@@ -1,0 +1,29 @@
+package org.capsync.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.capsync.copy.smb.SmbLocation;
+import org.capsync.definition.Cap;
+import org.capsync.definition.CapList;
+import org.junit.jupiter.api.Test;
+
+class FirstSmbSharesTest {
+
+    @Test
+    void theSharesConnectedAheadAreThoseOfTheFirstEnabledSmbCapsOnePerThread() {
+        CapList caps = new CapList(Path.of("caps.csv"), List.of(
+                new Cap("LOCAL", "/srv/cap", true, 2),
+                new Cap("OFF", "smb://off/CAP_OFF", false, 3),
+                new Cap("A", "smb://a/CAP_A", true, 4),
+                new Cap("B", "smb://b:1445/CAP_B/sub", true, 5),
+                new Cap("C", "smb://c/CAP_C", true, 6)));
+
+        assertThat(RunCommand.firstSmbShares(caps, 2)).containsExactly(SmbLocation.parse("smb://a/CAP_A"),
+                SmbLocation.parse("smb://b:1445/CAP_B/sub"));
+        assertThat(RunCommand.firstSmbShares(caps, 16)).hasSize(3);
+        assertThat(RunCommand.firstSmbShares(new CapList(Path.of("caps.csv"), List.of(new Cap("L", "/srv/l", true, 2))), 4)).isEmpty();
+    }
+}
