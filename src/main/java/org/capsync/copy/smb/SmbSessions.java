@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import javax.net.SocketFactory;
 
@@ -79,13 +80,13 @@ public final class SmbSessions implements AutoCloseable {
      */
     public <T> T onShare(SmbLocation location, ShareWork<T> work) throws CopyException {
         Server server = servers.computeIfAbsent(location.server(), name -> new Server(location.host(), location.port(), name));
-        ServerSession session = server.session();
+        ServerSession session = server.session().announced();
         try {
             return work.run(session.share(location));
         } catch (SessionLost lost) {
             server.drop(session);
             log.info("smb: connection to {} lost ({}), reconnecting once", server.name, lost.getMessage());
-            ServerSession again = server.session();
+            ServerSession again = server.session().announced();
             try {
                 return work.run(again.share(location));
             } catch (SessionLost lostAgain) {
@@ -210,10 +211,10 @@ public final class SmbSessions implements AutoCloseable {
                 closeQuietly(connection);
                 throw new CopyFailure("cannot log on to " + name + " as " + credentials.account() + ": " + rootMessage(e));
             }
-            current = new ServerSession(connection, session, name);
-            unreachable = null;
             int n = sessionsOpened.incrementAndGet();
-            log.info("smb: session to {} as {} opened ({} so far)", name, credentials.account(), n);
+            current = new ServerSession(connection, session, name,
+                    "smb: session to " + name + " as " + credentials.account() + " opened (" + n + " so far)");
+            unreachable = null;
             return current;
         }
 
@@ -239,11 +240,25 @@ public final class SmbSessions implements AutoCloseable {
         final Session session;
         final String server;
         private final Map<String, DiskShare> shares = new ConcurrentHashMap<>();
+        private final AtomicReference<String> opened;
 
-        ServerSession(Connection connection, Session session, String server) {
+        ServerSession(Connection connection, Session session, String server, String opened) {
             this.connection = connection;
             this.session = session;
             this.server = server;
+            this.opened = new AtomicReference<>(opened);
+        }
+
+        /**
+         * Logs that the session was opened, once, when a CAP first uses it: a session opened ahead is opened before
+         * the run's log is set up, and its line would be lost.
+         */
+        ServerSession announced() {
+            String line = opened.getAndSet(null);
+            if (line != null) {
+                log.info(line);
+            }
+            return this;
         }
 
         DiskShare share(SmbLocation location) throws CopyFailure {
