@@ -1,13 +1,10 @@
 package org.capsync.history;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Optional;
+import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Properties;
 import java.util.function.Supplier;
 
 import org.capsync.run.CapsyncHome;
@@ -59,10 +56,8 @@ public final class HistoryDatabase implements AutoCloseable {
             return Optional.empty();
         }
         RepositoryGate gate = RepositoryGate.forReading(home, RUN_OPENING_WAIT);
+        RepositoryLocation.EmbeddedH2 location = (RepositoryLocation.EmbeddedH2) home.repositoryLocation();
         try {
-            Properties settings = repositorySettings();
-            String user = settings.getProperty("spring.datasource.username", "sa");
-            String password = settings.getProperty("spring.datasource.password", "");
             String shared = home.jdbcUrl() + ";IFEXISTS=TRUE";
             // No process holds the repository (H2 writes the lock file only while an AUTO_SERVER owner has it open):
             // read the file directly, read-only. That skips H2's lock-file handshake (most of a second), never makes
@@ -71,13 +66,13 @@ public final class HistoryDatabase implements AutoCloseable {
             String url = write || held ? shared : withoutAutoServer(shared) + ";ACCESS_MODE_DATA=r";
             SingleConnectionDataSource dataSource;
             try {
-                dataSource = connect(url, user, password);
+                dataSource = connected(location.connect(url));
             } catch (SQLException e) {
                 if (url.equals(shared) || e.getErrorCode() != ErrorCode.DATABASE_ALREADY_OPEN_1) {
                     throw e;
                 }
                 // A run took the repository between the look at the lock file and the open: go through its server.
-                dataSource = connect(shared, user, password);
+                dataSource = connected(location.connect(shared));
             }
             return Optional.of(new HistoryDatabase(gate, dataSource));
         } catch (SQLException e) {
@@ -111,6 +106,11 @@ public final class HistoryDatabase implements AutoCloseable {
             }
             throw new IllegalStateException("cannot open " + server.describe() + ": " + e.getMessage(), e);
         }
+    }
+
+    private static SingleConnectionDataSource connected(Connection connection) throws SQLException {
+        connection.setAutoCommit(true);
+        return new SingleConnectionDataSource(connection, true);
     }
 
     private static SingleConnectionDataSource connect(String url, String user, String password) throws SQLException {
@@ -154,18 +154,5 @@ public final class HistoryDatabase implements AutoCloseable {
                 gate.close();
             }
         }
-    }
-
-    /** The same user and password as the run's Spring context, from capsync's application.properties. */
-    private static Properties repositorySettings() {
-        Properties properties = new Properties();
-        try (InputStream in = HistoryDatabase.class.getResourceAsStream("/application.properties")) {
-            if (in != null) {
-                properties.load(in);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return properties;
     }
 }
