@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import org.capsync.CapsyncApplication;
 import org.capsync.run.CapsyncHome;
 import org.capsync.run.RepositoryLocation;
+import org.capsync.run.RepositoryPassword;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -40,8 +41,8 @@ final class RepositoryContext {
         Class<?>[] sources = new Class<?>[configurations.length + 1];
         sources[0] = CapsyncApplication.class;
         System.arraycopy(configurations, 0, sources, 1, configurations.length);
-        // The embedded repository's first connection sets its password if an earlier capsync left it without one; held
-        // while the context starts, so the pool joins the database it opened instead of opening it a second time.
+        // The embedded repository's first connection, which sets its password if an earlier capsync left it without
+        // one; held while the context starts, so the pool joins the database it opened instead of opening it again.
         Connection first = firstConnection(home.repositoryLocation());
         try {
             return start(home, logName, singletons, properties, sources);
@@ -61,7 +62,15 @@ final class RepositoryContext {
             return null;
         }
         try {
-            return h2.connect(h2.jdbcUrl());
+            try {
+                return h2.connect(h2.jdbcUrl());
+            } catch (RepositoryPassword.NotSet earlierCapsync) {
+                // A run opens the repository holding the RepositoryGate exclusively: no other process opens it now.
+                h2.setPassword();
+                return h2.connect(h2.jdbcUrl());
+            }
+        } catch (RepositoryPassword.NotSet stillRefused) {
+            throw stillRefused.refused();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open " + repository.describe() + ": " + e.getMessage(), e);
         }

@@ -11,6 +11,7 @@ import org.capsync.run.CapsyncHome;
 import org.h2.api.ErrorCode;
 import org.capsync.run.RepositoryGate;
 import org.capsync.run.RepositoryLocation;
+import org.capsync.run.RepositoryPassword;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
@@ -55,8 +56,28 @@ public final class HistoryDatabase implements AutoCloseable {
         if (!Files.isRegularFile(home.repository().resolve("capsync.mv.db"))) {
             return Optional.empty();
         }
-        RepositoryGate gate = RepositoryGate.forReading(home, RUN_OPENING_WAIT);
         RepositoryLocation.EmbeddedH2 location = (RepositoryLocation.EmbeddedH2) home.repositoryLocation();
+        try {
+            return Optional.of(openEmbedded(home, location, write));
+        } catch (RepositoryPassword.NotSet earlierCapsync) {
+            // A repository of an earlier capsync, still on H2's empty password: set it while no other process opens
+            // the repository (two opening the file at once trip over H2's lock file), then open it as usual.
+            try (RepositoryGate alone = RepositoryGate.exclusive(home, RUN_OPENING_WAIT)) {
+                location.setPassword();
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot open the job repository " + home.repository() + ": " + e.getMessage(), e);
+            }
+            try {
+                return Optional.of(openEmbedded(home, location, write));
+            } catch (RepositoryPassword.NotSet stillRefused) {
+                throw stillRefused.refused();
+            }
+        }
+    }
+
+    private static HistoryDatabase openEmbedded(CapsyncHome home, RepositoryLocation.EmbeddedH2 location, boolean write)
+            throws RepositoryPassword.NotSet {
+        RepositoryGate gate = RepositoryGate.forReading(home, RUN_OPENING_WAIT);
         try {
             String shared = home.jdbcUrl() + ";IFEXISTS=TRUE";
             // No process holds the repository (H2 writes the lock file only while an AUTO_SERVER owner has it open):
@@ -74,11 +95,11 @@ public final class HistoryDatabase implements AutoCloseable {
                 // A run took the repository between the look at the lock file and the open: go through its server.
                 dataSource = connected(location.connect(shared));
             }
-            return Optional.of(new HistoryDatabase(gate, dataSource));
+            return new HistoryDatabase(gate, dataSource);
         } catch (SQLException e) {
             gate.close();
             throw new IllegalStateException("cannot open the job repository " + home.repository() + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | RepositoryPassword.NotSet e) {
             gate.close();
             throw e;
         }

@@ -150,11 +150,22 @@ public sealed interface RepositoryLocation {
         }
 
         /**
-         * A process's first connection to this repository at {@code url} ({@link #jdbcUrl()} or a variant of it): the
-         * one that sets the stored password on a repository an earlier capsync created with H2's empty one.
+         * A connection to this repository at {@code url} ({@link #jdbcUrl()} or a variant of it) with the stored
+         * password, created first for a new repository.
+         *
+         * @throws RepositoryPassword.NotSet for a repository an earlier capsync created with H2's empty password:
+         *                                   {@link #setPassword()}, then connect again
          */
-        public Connection connect(String url) throws SQLException {
+        public Connection connect(String url) throws SQLException, RepositoryPassword.NotSet {
             return RepositoryPassword.connect(this, url);
+        }
+
+        /**
+         * Sets the stored password (generated now if there is none) on a repository an earlier capsync created with
+         * H2's empty one. Call it with the {@link RepositoryGate} held exclusively.
+         */
+        public void setPassword() throws SQLException {
+            RepositoryPassword.set(this);
         }
 
         @Override

@@ -38,11 +38,12 @@ public final class RepositoryPassword {
     private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
             PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
     /**
-     * Rounds of "stored password, else set it on the empty one": two suffice when another process upgrades the same
-     * repository at the same moment (its ALTER lands between our two logins); the rest is margin.
+     * Rounds of "stored password, else set it on the empty one" when processes set it at once. Every process sets the
+     * file's password, so once the empty one is refused the stored one works: when another process's ALTER lands
+     * between our two logins, the second round gets in. A second refusal means the file does not hold the repository's
+     * password; more rounds would only add H2's growing delay after each wrong one (a quarter second, doubling to 4 s).
      */
-    private static final int ROUNDS = 5;
-    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int ROUNDS = 2;
 
     private RepositoryPassword() {
     }
@@ -58,50 +59,84 @@ public final class RepositoryPassword {
             return create(file);
         }
         if (!Files.exists(file)) {
-            throw new Unusable("the job repository's password file " + file + " is missing, but the repository "
-                    + folder.resolve(DATABASE_FILE) + " exists: restore the file from the backup of CAPSYNC_HOME that"
-                    + " holds the repository");
+            throw missing(folder);
         }
         return load(file);
     }
 
     /**
-     * The first connection of this process to the embedded repository at {@code url} (its own JDBC URL, or a variant
-     * of it such as a read-only one). A repository that still has H2's empty password gets the stored one set, through
-     * a writable connection. Several processes may do that at once: each sets the same password (the file is created
-     * once, without replacing), and one whose login falls between another's two steps just tries again.
+     * A connection to the embedded repository at {@code url} (its own JDBC URL, or a variant such as a read-only one)
+     * with the stored password.
+     *
+     * @throws NotSet when the repository has no password from capsync yet (made by an earlier capsync with H2's empty
+     *                one, or its password file was lost): {@link #set} it, then connect again
      */
-    static Connection connect(RepositoryLocation.EmbeddedH2 location, String url) throws SQLException {
+    static Connection connect(RepositoryLocation.EmbeddedH2 location, String url) throws SQLException, NotSet {
+        if (!Files.exists(location.folder().resolve(FILE)) && Files.exists(location.folder().resolve(DATABASE_FILE))) {
+            throw new NotSet(location);
+        }
+        String password = read(location.folder());
+        try {
+            return DriverManager.getConnection(url, location.user(), password);
+        } catch (SQLException e) {
+            if (e.getErrorCode() == ErrorCode.WRONG_USER_OR_PASSWORD) {
+                throw new NotSet(location);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Sets the stored password on a repository that still has H2's empty one, creating the file if there is none.
+     * The caller keeps other capsync processes from opening the repository meanwhile (the {@link RepositoryGate} held
+     * exclusively): two processes opening the file at the same moment trip over H2's lock file. Without the gate (it
+     * was given up on) this still holds: each process sets the same password, the file being created once without
+     * replacing, and one whose logins straddle another's ALTER gets in on the second round.
+     *
+     * @throws Unusable when the repository refuses both the stored and the empty password, or the file is unusable
+     */
+    static void set(RepositoryLocation.EmbeddedH2 location) throws SQLException {
         Path file = location.folder().resolve(FILE);
+        String writable = location.jdbcUrl() + ";IFEXISTS=TRUE";
         for (int round = 0; round < ROUNDS; round++) {
-            boolean stored = Files.exists(file) || !Files.exists(location.folder().resolve(DATABASE_FILE));
+            boolean stored = Files.exists(file);
             if (stored) {
-                try {
-                    return DriverManager.getConnection(url, location.user(), read(location.folder()));
+                try (Connection done = DriverManager.getConnection(writable, location.user(), load(file))) {
+                    return; // another process set it meanwhile
                 } catch (SQLException e) {
                     if (e.getErrorCode() != ErrorCode.WRONG_USER_OR_PASSWORD) {
                         throw e;
                     }
                 }
             }
-            try (Connection earlier = DriverManager.getConnection(location.jdbcUrl() + ";IFEXISTS=TRUE", location.user(), "");
+            try (Connection earlier = DriverManager.getConnection(writable, location.user(), "");
                  PreparedStatement alter = earlier.prepareStatement("ALTER USER " + location.user() + " SET PASSWORD ?")) {
-                // Created only now for a repository of an earlier capsync: a lost file must not be replaced by a new one.
+                // Created only once the empty password is known to work: a lost file must not be replaced by a new one.
                 alter.setString(1, stored ? load(file) : create(file));
                 alter.execute();
+                return;
             } catch (SQLException e) {
                 if (e.getErrorCode() != ErrorCode.WRONG_USER_OR_PASSWORD) {
                     throw e;
                 }
                 if (!Files.exists(file)) {
-                    // Refuses the empty password, and no process has created the file meanwhile: it was lost.
-                    read(location.folder());
+                    throw missing(location.folder()); // it refuses the empty password: it had one, in a lost file
                 }
             }
         }
-        throw new Unusable("the job repository " + location.folder().resolve(DATABASE_FILE) + " refuses the password in "
-                + file + ": that file belongs to another repository; restore it from the backup of CAPSYNC_HOME that"
-                + " holds the repository");
+        throw refused(location);
+    }
+
+    private static Unusable refused(RepositoryLocation.EmbeddedH2 location) {
+        return new Unusable("the job repository " + location.folder().resolve(DATABASE_FILE) + " refuses the password in "
+                + location.folder().resolve(FILE) + " (the file was replaced, or the password changed): restore the file"
+                + " from the backup of CAPSYNC_HOME that holds the repository");
+    }
+
+    private static Unusable missing(Path folder) {
+        return new Unusable("the job repository's password file " + folder.resolve(FILE) + " is missing, but the repository "
+                + folder.resolve(DATABASE_FILE) + " exists: restore the file from the backup of CAPSYNC_HOME that holds"
+                + " the repository");
     }
 
     private static String load(Path file) {
@@ -133,7 +168,7 @@ public final class RepositoryPassword {
      */
     private static String create(Path file) {
         byte[] random = new byte[32];
-        RANDOM.nextBytes(random);
+        new SecureRandom().nextBytes(random);
         String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         Path temp = null;
         try {
@@ -158,6 +193,7 @@ public final class RepositoryPassword {
                     return load(file);
                 }
             }
+            syncFolder(file.getParent());
             return password;
         } catch (NoSuchFileException e) {
             throw new Unusable("cannot create the job repository's password file " + file + ": no folder " + file.getParent(), e);
@@ -174,8 +210,35 @@ public final class RepositoryPassword {
         }
     }
 
+    /**
+     * The file's name on disk before the repository is given its password: a crash must not leave a repository whose
+     * password was in a file that vanished with the power.
+     */
+    private static void syncFolder(Path folder) {
+        try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException notOnThisOs) {
+            // Windows cannot open a folder as a channel; NTFS journals the name itself
+        }
+    }
+
     private static String reason(IOException e) {
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
+    }
+
+    /** The repository does not take the stored password (yet): see {@link #set}. */
+    public static final class NotSet extends Exception {
+        private final transient RepositoryLocation.EmbeddedH2 location;
+
+        NotSet(RepositoryLocation.EmbeddedH2 location) {
+            super("the job repository in " + location.folder() + " has no password from capsync yet", null, false, false);
+            this.location = location;
+        }
+
+        /** What to say when the repository refuses the password even after {@link #set}. */
+        public Unusable refused() {
+            return RepositoryPassword.refused(location);
+        }
     }
 
     /** The password file cannot be used: exit code 1, like any repository that cannot be opened. Never holds the password. */
