@@ -1,5 +1,7 @@
 package org.capsync.cli;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -7,6 +9,7 @@ import java.util.function.Consumer;
 import org.capsync.CapsyncApplication;
 import org.capsync.run.CapsyncHome;
 import org.capsync.run.RepositoryLocation;
+import org.capsync.run.RepositoryPassword;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -38,6 +41,43 @@ final class RepositoryContext {
         Class<?>[] sources = new Class<?>[configurations.length + 1];
         sources[0] = CapsyncApplication.class;
         System.arraycopy(configurations, 0, sources, 1, configurations.length);
+        // The embedded repository's first connection, which sets its password if an earlier capsync left it without
+        // one; held while the context starts, so the pool joins the database it opened instead of opening it again.
+        Connection first = firstConnection(home.repositoryLocation());
+        try {
+            return start(home, logName, singletons, properties, sources);
+        } finally {
+            if (first != null) {
+                try {
+                    first.close();
+                } catch (SQLException ignored) {
+                    // the pool's connections are what the command uses
+                }
+            }
+        }
+    }
+
+    private static Connection firstConnection(RepositoryLocation repository) {
+        if (!(repository instanceof RepositoryLocation.EmbeddedH2 h2)) {
+            return null;
+        }
+        try {
+            try {
+                return h2.connect(h2.jdbcUrl());
+            } catch (RepositoryPassword.NotSet earlierCapsync) {
+                // A run opens the repository holding the RepositoryGate exclusively: no other process opens it now.
+                h2.setPassword();
+                return h2.connect(h2.jdbcUrl());
+            }
+        } catch (RepositoryPassword.NotSet stillRefused) {
+            throw stillRefused.refused();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open " + repository.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ConfigurableApplicationContext start(CapsyncHome home, String logName,
+            Consumer<ConfigurableListableBeanFactory> singletons, Map<String, Object> properties, Class<?>[] sources) {
         return new SpringApplicationBuilder(sources)
                 .web(WebApplicationType.NONE)
                 .registerShutdownHook(false)

@@ -2,6 +2,8 @@ package org.capsync.cli;
 
 import java.sql.SQLException;
 
+import org.capsync.run.RepositoryPassword;
+
 /**
  * Says in one line why the job repository could not be used: the usual cause is another program holding the H2 file
  * open without capsync's auto-server (an H2 console, a backup tool), which capsync must not work around by copying
@@ -13,6 +15,11 @@ final class RepositoryProblems {
     }
 
     static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RepositoryPassword.Unusable password) {
+                return password.getMessage(); // names the file, never the password
+            }
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
             String message = String.valueOf(t.getMessage());
             if (message.contains("Database may be already in use") || message.contains("The file is locked")) {

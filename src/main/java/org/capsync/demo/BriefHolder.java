@@ -8,6 +8,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 
 import org.capsync.run.CapsyncHome;
+import org.capsync.run.RepositoryLocation;
+import org.capsync.run.RepositoryPassword;
 
 /**
  * The demo's client that "lets go after a few seconds": it lets go a little while after capsync has found its file in
@@ -41,14 +43,16 @@ public final class BriefHolder implements AutoCloseable {
     }
 
     private static boolean refused(CapsyncHome home, String cap) {
-        try (Connection c = DriverManager.getConnection(home.jdbcUrl(), "sa", "");
+        RepositoryLocation repository = home.repositoryLocation();
+        try (Connection c = DriverManager.getConnection(repository.jdbcUrl(), repository.user(), repository.password());
              PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM CAPSYNC_ATTEMPT a JOIN CAPSYNC_PAIR p ON p.PAIR_ID = a.PAIR_ID "
                      + "WHERE p.CAP_NAME = ? AND a.RESULT = 'IN_USE' AND p.JOB_INSTANCE_ID = (SELECT MAX(JOB_INSTANCE_ID) FROM CAPSYNC_PAIR)")) {
             s.setString(1, cap);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() && rs.getInt(1) > 0;
             }
-        } catch (SQLException notYet) {
+        } catch (SQLException | RepositoryPassword.Unusable notYet) {
+            // the run has not created its tables yet
             return false;
         }
     }

@@ -1,19 +1,17 @@
 package org.capsync.history;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Optional;
+import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Properties;
 import java.util.function.Supplier;
 
 import org.capsync.run.CapsyncHome;
 import org.h2.api.ErrorCode;
 import org.capsync.run.RepositoryGate;
 import org.capsync.run.RepositoryLocation;
+import org.capsync.run.RepositoryPassword;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
@@ -58,11 +56,29 @@ public final class HistoryDatabase implements AutoCloseable {
         if (!Files.isRegularFile(home.repository().resolve("capsync.mv.db"))) {
             return Optional.empty();
         }
+        RepositoryLocation.EmbeddedH2 location = (RepositoryLocation.EmbeddedH2) home.repositoryLocation();
+        try {
+            return Optional.of(openEmbedded(home, location, write));
+        } catch (RepositoryPassword.NotSet earlierCapsync) {
+            // A repository of an earlier capsync, still on H2's empty password: set it while no other process opens
+            // the repository (two opening the file at once trip over H2's lock file), then open it as usual.
+            try (RepositoryGate alone = RepositoryGate.exclusive(home, RUN_OPENING_WAIT)) {
+                location.setPassword();
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot open the job repository " + home.repository() + ": " + e.getMessage(), e);
+            }
+            try {
+                return Optional.of(openEmbedded(home, location, write));
+            } catch (RepositoryPassword.NotSet stillRefused) {
+                throw stillRefused.refused();
+            }
+        }
+    }
+
+    private static HistoryDatabase openEmbedded(CapsyncHome home, RepositoryLocation.EmbeddedH2 location, boolean write)
+            throws RepositoryPassword.NotSet {
         RepositoryGate gate = RepositoryGate.forReading(home, RUN_OPENING_WAIT);
         try {
-            Properties settings = repositorySettings();
-            String user = settings.getProperty("spring.datasource.username", "sa");
-            String password = settings.getProperty("spring.datasource.password", "");
             String shared = home.jdbcUrl() + ";IFEXISTS=TRUE";
             // No process holds the repository (H2 writes the lock file only while an AUTO_SERVER owner has it open):
             // read the file directly, read-only. That skips H2's lock-file handshake (most of a second), never makes
@@ -71,19 +87,19 @@ public final class HistoryDatabase implements AutoCloseable {
             String url = write || held ? shared : withoutAutoServer(shared) + ";ACCESS_MODE_DATA=r";
             SingleConnectionDataSource dataSource;
             try {
-                dataSource = connect(url, user, password);
+                dataSource = connected(location.connect(url));
             } catch (SQLException e) {
                 if (url.equals(shared) || e.getErrorCode() != ErrorCode.DATABASE_ALREADY_OPEN_1) {
                     throw e;
                 }
                 // A run took the repository between the look at the lock file and the open: go through its server.
-                dataSource = connect(shared, user, password);
+                dataSource = connected(location.connect(shared));
             }
-            return Optional.of(new HistoryDatabase(gate, dataSource));
+            return new HistoryDatabase(gate, dataSource);
         } catch (SQLException e) {
             gate.close();
             throw new IllegalStateException("cannot open the job repository " + home.repository() + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | RepositoryPassword.NotSet e) {
             gate.close();
             throw e;
         }
@@ -111,6 +127,11 @@ public final class HistoryDatabase implements AutoCloseable {
             }
             throw new IllegalStateException("cannot open " + server.describe() + ": " + e.getMessage(), e);
         }
+    }
+
+    private static SingleConnectionDataSource connected(Connection connection) throws SQLException {
+        connection.setAutoCommit(true);
+        return new SingleConnectionDataSource(connection, true);
     }
 
     private static SingleConnectionDataSource connect(String url, String user, String password) throws SQLException {
@@ -154,18 +175,5 @@ public final class HistoryDatabase implements AutoCloseable {
                 gate.close();
             }
         }
-    }
-
-    /** The same user and password as the run's Spring context, from capsync's application.properties. */
-    private static Properties repositorySettings() {
-        Properties properties = new Properties();
-        try (InputStream in = HistoryDatabase.class.getResourceAsStream("/application.properties")) {
-            if (in != null) {
-                properties.load(in);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return properties;
     }
 }

@@ -56,6 +56,14 @@ public final class RepositoryGate implements AutoCloseable {
         }
     }
 
+    /**
+     * Held by a process that must be the only one opening the repository (one setting its password, see
+     * {@link RepositoryPassword#set}): waits for readers and a run that is opening it, up to {@code wait}.
+     */
+    public static RepositoryGate exclusive(CapsyncHome home, Duration wait) {
+        return take(home, false, wait, false);
+    }
+
     private static RepositoryGate take(CapsyncHome home, boolean shared, Duration wait, boolean sayWhenWaiting) {
         Path file = home.locks().resolve(FILE);
         if (!Files.isDirectory(file.getParent())) {

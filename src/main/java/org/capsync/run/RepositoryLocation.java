@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Properties;
@@ -131,9 +133,39 @@ public sealed interface RepositoryLocation {
             return "sa";
         }
 
+        /**
+         * The password of this home's repository, from {@code repository/password} (owner-only); generated and stored
+         * there first when the repository does not exist yet.
+         *
+         * @throws RepositoryPassword.Unusable when the file is missing beside a repository, open to other users or empty
+         */
         @Override
         public String password() {
-            return "";
+            return RepositoryPassword.read(folder);
+        }
+
+        /** The file that holds {@link #password()}: it goes wherever {@code capsync.mv.db} goes. */
+        public Path passwordFile() {
+            return folder.resolve(RepositoryPassword.FILE);
+        }
+
+        /**
+         * A connection to this repository at {@code url} ({@link #jdbcUrl()} or a variant of it) with the stored
+         * password, created first for a new repository.
+         *
+         * @throws RepositoryPassword.NotSet for a repository an earlier capsync created with H2's empty password:
+         *                                   {@link #setPassword()}, then connect again
+         */
+        public Connection connect(String url) throws SQLException, RepositoryPassword.NotSet {
+            return RepositoryPassword.connect(this, url);
+        }
+
+        /**
+         * Sets the stored password (generated now if there is none) on a repository an earlier capsync created with
+         * H2's empty one. Call it with the {@link RepositoryGate} held exclusively.
+         */
+        public void setPassword() throws SQLException {
+            RepositoryPassword.set(this);
         }
 
         @Override

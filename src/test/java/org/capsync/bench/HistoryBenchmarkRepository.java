@@ -65,8 +65,11 @@ public final class HistoryBenchmarkRepository {
     void fill(CapsyncHome home, int runs, int caps, String job, boolean compact) throws Exception {
         // Embedded, without AUTO_SERVER: nothing else may use the repository while it is generated.
         String url = "jdbc:h2:file:" + home.repository().resolve("capsync").toString().replace('\\', '/');
-        Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration/h2").load().migrate();
-        try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+        // The home's password: generated here for a new repository, as capsync's first run would.
+        String user = home.repositoryLocation().user();
+        String password = home.repositoryLocation().password();
+        Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration/h2").load().migrate();
+        try (Connection c = DriverManager.getConnection(url, user, password)) {
             c.setAutoCommit(false);
             Statements s = new Statements(c);
             int[] heldVersion = new int[caps + 1];

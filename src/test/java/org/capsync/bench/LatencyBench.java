@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -15,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.capsync.run.CapsyncHome;
+import org.capsync.support.Repository;
 import org.capsync.support.SambaServer;
 
 /**
@@ -39,7 +38,7 @@ final class LatencyBench {
 
     /** How long the last run's distribute step took, as the job repository recorded it. */
     private static double distributeMillis(Path home) {
-        try (Connection c = DriverManager.getConnection(new CapsyncHome(home).jdbcUrl(), "sa", "");
+        try (Connection c = Repository.connect(home);
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT START_TIME, END_TIME FROM BATCH_STEP_EXECUTION WHERE STEP_NAME = 'distribute' "
                      + "ORDER BY STEP_EXECUTION_ID DESC FETCH FIRST 1 ROWS ONLY")) {

@@ -6,7 +6,6 @@ import static org.capsync.support.HistoryJson.rows;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -19,6 +18,7 @@ import org.capsync.demo.ClientSimulator;
 import org.capsync.support.CapsyncProcess;
 import org.capsync.support.Cli;
 import org.capsync.support.HistoryJson;
+import org.capsync.support.Repository;
 import org.capsync.support.TestSite;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -199,6 +199,6 @@ class PurgeTest {
 
     private Connection connect() throws Exception {
         // Every capsync process of this test has ended: the repository file is read directly.
-        return DriverManager.getConnection(site.capsyncHome().jdbcUrl(), "sa", "");
+        return Repository.connect(site.home());
     }
 }

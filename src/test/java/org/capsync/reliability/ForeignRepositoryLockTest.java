@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.capsync.support.Cli;
 import org.capsync.support.TestSite;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The run lock is free but another program (an H2 console, a backup tool) holds the repository file open without
- * capsync's auto-server: exit 1 with a clear message, and nothing copied — never copy without recording.
+ * capsync's auto-server: exit 1 with a clear message, and nothing copied — never copy without recording. Such a
+ * program needs the repository's password: without it H2 does not let it open the file at all.
  */
 class ForeignRepositoryLockTest {
 
@@ -27,10 +29,16 @@ class ForeignRepositoryLockTest {
         assertThat(Cli.run(site, "run", "job.yml").exitCode()).isZero();
         site.source("client.lkp", TestSite.bytes(2000, 3));
         String url = "jdbc:h2:file:" + site.home().resolve("repository/capsync");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process foreign = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "org.h2.tools.Shell", "-url", url, "-user", "sa", "-password", ""))
-                .redirectErrorStream(true).start();
+
+        // A foreign program without the repository's password (H2's default empty one) cannot even open it.
+        Process refused = h2Shell(url, "");
+        refused.getOutputStream().close();
+        assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(refused.getInputStream().readAllBytes())).contains("Wrong user name or password");
+        assertThat(refused.exitValue()).isNotZero();
+
+        // One given the password by the administrator can, and holds the file open.
+        Process foreign = h2Shell(url, site.capsyncHome().repositoryLocation().password());
         try {
             foreign.getOutputStream().write("SELECT 1;\n".getBytes());
             foreign.getOutputStream().flush();
@@ -44,6 +52,13 @@ class ForeignRepositoryLockTest {
         } finally {
             foreign.destroyForcibly().waitFor();
         }
+    }
+
+    private static Process h2Shell(String url, String password) throws java.io.IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "org.h2.tools.Shell", "-url", url, "-user", "sa", "-password", password))
+                .redirectErrorStream(true).start();
     }
 
     /** The shell prints its first result once it holds the database open. */

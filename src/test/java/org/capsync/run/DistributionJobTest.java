@@ -62,6 +62,7 @@ class DistributionJobTest {
     static void repository(DynamicPropertyRegistry registry) {
         site = TestSite.withCaps(dir, 6).retry("{ attempts: 4, delay: 1s, multiplier: 2, max-delay: 4s }");
         registry.add("spring.datasource.url", () -> site.capsyncHome().jdbcUrl());
+        registry.add("spring.datasource.password", () -> site.capsyncHome().repositoryLocation().password());
     }
 
     @Autowired

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 
 import org.capsync.support.Cli;
@@ -28,6 +29,21 @@ class RepositoryLocationTest {
         assertThat(home.repositoryLocation()).isEqualTo(new RepositoryLocation.EmbeddedH2(dir.resolve("repository")));
         assertThat(home.jdbcUrl()).startsWith("jdbc:h2:file:" + dir.resolve("repository/capsync")).contains("AUTO_SERVER=TRUE");
         assertThat(home.repositoryLocation().shared()).isFalse();
+    }
+
+    @Test
+    void theEmbeddedRepositorysPasswordComesFromItsOwnerOnlyFileAndNeverShows() throws Exception {
+        CapsyncHome home = new CapsyncHome(dir).ensureExists();
+        RepositoryLocation.EmbeddedH2 location = (RepositoryLocation.EmbeddedH2) home.repositoryLocation();
+
+        String password = location.password();
+
+        assertThat(location.passwordFile()).isEqualTo(dir.resolve("repository/password"));
+        assertThat(Files.readString(location.passwordFile()).strip()).isEqualTo(password);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(location.passwordFile()))).isEqualTo("rw-------");
+        assertThat(location.password()).as("read again, not generated anew").isEqualTo(password);
+        assertThat(List.of(location.describe(), location.toString(), home.toString(), location.jdbcUrl()))
+                .noneMatch(text -> text.contains(password));
     }
 
     @Test

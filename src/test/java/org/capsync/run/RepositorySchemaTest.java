@@ -23,7 +23,9 @@ class RepositorySchemaTest {
 
     @BeforeEach
     void setUp() {
-        dataSource = new SingleConnectionDataSource("jdbc:h2:file:" + dir.resolve("capsync") + ";WRITE_DELAY=0", "sa", "", true);
+        RepositoryLocation.EmbeddedH2 repository = new RepositoryLocation.EmbeddedH2(dir);
+        dataSource = new SingleConnectionDataSource("jdbc:h2:file:" + dir.resolve("capsync") + ";WRITE_DELAY=0",
+                repository.user(), repository.password(), true);
         jdbc = new JdbcTemplate(dataSource);
     }
 

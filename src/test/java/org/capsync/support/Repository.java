@@ -13,6 +13,7 @@ import java.util.Map;
 
 import org.capsync.run.CapsyncHome;
 import org.capsync.run.RepositoryDatabase;
+import org.capsync.run.RepositoryLocation;
 
 /**
  * Reads a test's job repository from the test JVM, through the running capsync process's auto-server when there is
@@ -24,8 +25,7 @@ public final class Repository {
     }
 
     public static List<Map<String, Object>> query(Path home, String sql, Object... args) {
-        RepositoryDatabase.confineToLoopback();
-        try (Connection c = DriverManager.getConnection(new CapsyncHome(home).jdbcUrl(), "sa", "");
+        try (Connection c = connect(home);
              PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 s.setObject(i + 1, args[i]);
@@ -48,13 +48,22 @@ public final class Repository {
 
     /** For tests that put a repository into a state only a crash at an exact point would leave. */
     public static int update(Path home, String sql) {
-        RepositoryDatabase.confineToLoopback();
-        try (Connection c = DriverManager.getConnection(new CapsyncHome(home).jdbcUrl(), "sa", "");
+        try (Connection c = connect(home);
              PreparedStatement s = c.prepareStatement(sql)) {
             return s.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(sql + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A connection to the embedded repository of {@code home} as capsync makes it: user {@code sa} with the password
+     * from the home's {@code repository/password}; through a running process's auto-server when there is one.
+     */
+    public static Connection connect(Path home) throws SQLException {
+        RepositoryDatabase.confineToLoopback();
+        RepositoryLocation repository = new CapsyncHome(home).repositoryLocation();
+        return DriverManager.getConnection(repository.jdbcUrl(), repository.user(), repository.password());
     }
 
     public static long count(Path home, String sql, Object... args) {

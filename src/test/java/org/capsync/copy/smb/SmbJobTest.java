@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -19,6 +18,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.capsync.support.Cli;
+import org.capsync.support.Repository;
 import org.capsync.support.SambaServer;
 import org.capsync.support.SmbClient;
 import org.capsync.support.TestSite;
@@ -343,7 +343,7 @@ class SmbJobTest {
     }
 
     private static Connection repository(TestSite site) throws SQLException {
-        return DriverManager.getConnection(site.capsyncHome().jdbcUrl(), "sa", "");
+        return Repository.connect(site.home());
     }
 
     private static String log(TestSite site) throws IOException {
