@@ -5,7 +5,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -19,7 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
-import org.capsync.run.CapsyncHome;
+import org.capsync.support.Repository;
 
 /**
  * capsync's benchmark (issue 6): every figure next to the same work done by a plain Java loop measured in the same
@@ -194,8 +193,8 @@ public final class Benchmark {
     private void recordingFloor(double plainPerCap) throws IOException, InterruptedException {
         Samples planS = new Samples(), planL = new Samples(), outS = new Samples(), outL = new Samples(),
                 closeS = new Samples(), closeL = new Samples();
-        Path home = work.resolve("recording");
         for (int rep = 0; rep < reps; rep++) {
+            Path home = Files.createTempDirectory(Files.createDirectories(work), "recording"); // a fresh repository each time
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                     RecordingFloor.class.getName(), home.toString(), Integer.toString(small), Integer.toString(large)));
@@ -232,7 +231,7 @@ public final class Benchmark {
         void add(Path home, double processMillis) {
             String sql = "SELECT STEP_NAME, DATEDIFF('MILLISECOND', START_TIME, END_TIME) FROM BATCH_STEP_EXECUTION "
                     + "WHERE JOB_EXECUTION_ID = (SELECT MAX(JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION)";
-            try (Connection c = DriverManager.getConnection(new CapsyncHome(home).jdbcUrl(), "sa", "");
+            try (Connection c = Repository.connect(home);
                  Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
                 while (rs.next()) {
                     String step = rs.getString(1);

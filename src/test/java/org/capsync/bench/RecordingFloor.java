@@ -15,6 +15,7 @@ import org.capsync.run.PairAttempt;
 import org.capsync.run.PairStatus;
 import org.capsync.run.PairStore;
 import org.capsync.run.RepositoryDatabase;
+import org.capsync.run.RepositoryLocation;
 import org.capsync.run.RepositorySchema;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -35,7 +36,9 @@ public final class RecordingFloor {
     public static void main(String[] args) throws Exception {
         Path home = Path.of(args[0]);
         RepositoryDatabase.confineToLoopback();
-        String url = new CapsyncHome(home).ensureExists().repositoryLocation().jdbcUrl();
+        RepositoryLocation repository = new CapsyncHome(home).ensureExists().repositoryLocation();
+        String url = repository.jdbcUrl();
+        String password = repository.password(); // made before H2 creates the database, as a run does
         long instance = 0;
         for (int i = 1; i < args.length; i++) {
             int caps = Integer.parseInt(args[i]);
@@ -45,7 +48,7 @@ public final class RecordingFloor {
                 String name = String.format("CAP_%05d", c);
                 capList.add(new Cap(name, home.resolve("caps").resolve(name).toString(), true, c + 2));
             }
-            Connection connection = DriverManager.getConnection(url, "sa", "");
+            Connection connection = DriverManager.getConnection(url, repository.user(), password);
             SingleConnectionDataSource dataSource = new SingleConnectionDataSource(connection, true);
             new RepositorySchema(dataSource).afterPropertiesSet();
             PairStore store = new PairStore(new JdbcTemplate(dataSource));
