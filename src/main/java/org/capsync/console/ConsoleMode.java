@@ -18,7 +18,7 @@ public enum ConsoleMode {
         return quiet ? QUIET : terminal ? LIVE : PLAIN;
     }
 
-    /** Spring properties that logback-spring.xml reads for the console's threshold. */
+    /** The Spring property that sets the console's threshold ({@link org.capsync.logging.CapsyncLoggingSystem}). */
     public Map<String, Object> loggingProperties() {
         return Map.of("capsync.console.attempts", this == QUIET ? "WARN" : "INFO");
     }
