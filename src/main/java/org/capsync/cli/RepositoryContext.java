@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 
 import org.capsync.CapsyncApplication;
 import org.capsync.run.CapsyncHome;
+import org.capsync.run.RepositoryConfiguration;
 import org.capsync.run.RepositoryLocation;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.WebApplicationType;
@@ -59,7 +60,7 @@ final class RepositoryContext {
         properties.put("spring.datasource.password", repository.password());
         if (repository.shared()) {
             // Names the job in the server's pg_stat_activity, so a DBA sees which job holds a connection.
-            properties.put("spring.datasource.hikari.data-source-properties.ApplicationName", "capsync " + logName);
+            properties.put(RepositoryConfiguration.APPLICATION_NAME, "capsync " + logName);
         }
         return properties;
     }
