@@ -9,6 +9,7 @@ import org.capsync.logging.JobLogging;
 import org.capsync.run.CapsyncHome;
 import org.capsync.run.RepositoryConfiguration;
 import org.capsync.run.RepositoryLocation;
+import org.capsync.run.RepositoryOpening;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -23,7 +24,8 @@ import org.springframework.core.env.MapPropertySource;
  * <p>
  * A plain annotation-configured context, not a Spring Boot application: nothing here is auto-configured
  * ({@link RepositoryConfiguration}), and Boot's start-up (its environment post-processors, {@code application.properties},
- * its logging system, listeners and failure analysis) cost ~0.1 s of every run. Logging is {@link JobLogging}'s.
+ * its logging system, listeners and failure analysis) cost ~0.1 s of every run. Logging is {@link JobLogging}'s. The
+ * repository is opened meanwhile ({@link RepositoryOpening}).
  */
 final class RepositoryContext {
 
@@ -48,14 +50,17 @@ final class RepositoryContext {
         context.setAllowBeanDefinitionOverriding(false);
         context.setAllowCircularReferences(false);
         context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("capsyncRepository", properties));
-        context.getBeanFactory().registerSingleton("capsyncHome", home);
-        singletons.accept(context.getBeanFactory());
-        AnnotatedBeanDefinitionReader reader = new AnnotatedBeanDefinitionReader(context);
-        reader.register(CapsyncApplication.class);
-        reader.register(configurations);
+        RepositoryOpening opening = RepositoryOpening.start(context.getEnvironment());
         try {
+            context.getBeanFactory().registerSingleton("repositoryOpening", opening);
+            context.getBeanFactory().registerSingleton("capsyncHome", home);
+            singletons.accept(context.getBeanFactory());
+            AnnotatedBeanDefinitionReader reader = new AnnotatedBeanDefinitionReader(context);
+            reader.register(CapsyncApplication.class);
+            reader.register(configurations);
             context.refresh();
         } catch (RuntimeException e) {
+            opening.discardIfNotTaken();
             // The whole story in the job's log (and on the console, for cron's mail); the command says it in one line.
             LoggerFactory.getLogger("capsync.run").error("{}: the run could not start", logName, e);
             throw e;

@@ -6,9 +6,11 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.springframework.batch.core.configuration.support.JdbcDefaultBatchConfiguration;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.PropertyResolver;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 
@@ -27,18 +29,27 @@ public class RepositoryConfiguration extends JdbcDefaultBatchConfiguration {
     /** PostgreSQL's name for the connection in pg_stat_activity. */
     public static final String APPLICATION_NAME = "spring.datasource.hikari.data-source-properties.ApplicationName";
 
-    /** The pool, handed out only once the repository holds this build's schema ({@link RepositorySchema}). */
+    /**
+     * The pool, handed out only once the repository holds this build's schema ({@link RepositorySchema}): the one a
+     * {@link RepositoryOpening} started while the context was being built, or else opened now.
+     */
     @Bean(destroyMethod = "close")
-    HikariDataSource dataSource(Environment environment) throws SQLException {
-        String url = environment.getRequiredProperty("spring.datasource.url");
+    HikariDataSource dataSource(Environment environment, ObjectProvider<RepositoryOpening> opening) throws SQLException {
+        RepositoryOpening started = opening.getIfAvailable();
+        return started != null ? started.take() : open(environment);
+    }
+
+    /** A pool on the repository that {@code properties} name, brought to this build's schema. */
+    static HikariDataSource open(PropertyResolver properties) throws SQLException {
+        String url = properties.getRequiredProperty("spring.datasource.url");
         HikariDataSource pool = new HikariDataSource();
         pool.setPoolName("capsync-repository");
         pool.setJdbcUrl(url);
         pool.setDriverClassName(url.startsWith("jdbc:postgresql:") ? "org.postgresql.Driver" : "org.h2.Driver");
-        pool.setUsername(environment.getProperty("spring.datasource.username", "sa"));
-        pool.setPassword(environment.getProperty("spring.datasource.password", ""));
-        pool.setMaximumPoolSize(environment.getProperty("spring.datasource.hikari.maximum-pool-size", Integer.class, 10));
-        String applicationName = environment.getProperty(APPLICATION_NAME);
+        pool.setUsername(properties.getProperty("spring.datasource.username", "sa"));
+        pool.setPassword(properties.getProperty("spring.datasource.password", ""));
+        pool.setMaximumPoolSize(properties.getProperty("spring.datasource.hikari.maximum-pool-size", Integer.class, 10));
+        String applicationName = properties.getProperty(APPLICATION_NAME);
         if (applicationName != null) {
             pool.addDataSourceProperty("ApplicationName", applicationName);
         }
