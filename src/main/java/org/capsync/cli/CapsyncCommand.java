@@ -1,5 +1,7 @@
 package org.capsync.cli;
 
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 import org.capsync.run.RunSummary;
@@ -15,9 +17,6 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = {"Puts the site server's inbox files (client.lkp) onto every Client Access Point,",
                 "retrying while clients hold them open, and records every run."},
-        subcommands = {RunCommand.class, DemoCommand.class, HistoryCommand.class, ShowCommand.class, CapsCommand.class,
-                VerifyCommand.class, PurgeCommand.class, ReportCommand.class, HelpCommand.class,
-                AutoComplete.GenerateCompletion.class, HoldOpenCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
             "  capsync demo                     try it: 20 CAPs, two of them held by a client",
@@ -33,6 +32,17 @@ import picocli.CommandLine.Spec;
             "            4 the job is already running",
             "Environment: CAPSYNC_HOME  repository, logs and locks (default ~/.capsync)"})
 public class CapsyncCommand implements Callable<Integer> {
+
+    /**
+     * capsync's commands, in the order its help lists them. {@link CapsyncCli} adds them to the command line (only the
+     * one invoked, when the command line names one).
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(RunCommand.class, DemoCommand.class, HistoryCommand.class,
+            ShowCommand.class, CapsCommand.class, VerifyCommand.class, PurgeCommand.class, ReportCommand.class,
+            HelpCommand.class, AutoComplete.GenerateCompletion.class, HoldOpenCommand.class);
+
+    /** Commands that work on the whole command tree: {@code help COMMAND}, the completion script. */
+    static final Set<Class<?>> NEED_EVERY_COMMAND = Set.of(HelpCommand.class, AutoComplete.GenerateCompletion.class);
 
     @Spec
     CommandSpec spec;

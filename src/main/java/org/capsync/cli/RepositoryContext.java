@@ -1,25 +1,31 @@
 package org.capsync.cli;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
 import org.capsync.CapsyncApplication;
+import org.capsync.logging.JobLogging;
 import org.capsync.run.CapsyncHome;
+import org.capsync.run.RepositoryConfiguration;
 import org.capsync.run.RepositoryLocation;
-import org.capsync.run.RepositoryPassword;
+import org.capsync.run.RepositoryOpening;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.AnnotatedBeanDefinitionReader;
+import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 
 /**
  * Starts the part of the application a command needs, on the home's job repository (the H2 file under
  * {@code CAPSYNC_HOME} or the shared server of {@code CAPSYNC_DB_URL}). The Spring
  * context is only started once the command line and the job's files have been checked, so usage errors stay fast.
+ * <p>
+ * A plain annotation-configured context, not a Spring Boot application: nothing here is auto-configured
+ * ({@link RepositoryConfiguration}), and Boot's start-up (its environment post-processors, {@code application.properties},
+ * its logging system, listeners and failure analysis) cost ~0.1 s of every run. Logging is {@link JobLogging}'s. The
+ * repository is opened meanwhile ({@link RepositoryOpening}).
  */
 final class RepositoryContext {
 
@@ -34,62 +40,32 @@ final class RepositoryContext {
     /** As above, with extra Spring properties (the console's log threshold, for instance). */
     static ConfigurableApplicationContext open(CapsyncHome home, String logName, int poolSize, Map<String, ?> extra,
             Consumer<ConfigurableListableBeanFactory> singletons, Class<?>... configurations) {
+        Object attempts = extra.get(JobLogging.CONSOLE_ATTEMPTS);
+        JobLogging.configure(home.logs(), logName, attempts == null ? "INFO" : attempts.toString());
         Map<String, Object> properties = new HashMap<>(extra);
         properties.put("spring.datasource.hikari.maximum-pool-size", poolSize);
-        properties.put("capsync.logs", home.logs().toString());
-        properties.put("capsync.log-name", logName);
-        Class<?>[] sources = new Class<?>[configurations.length + 1];
-        sources[0] = CapsyncApplication.class;
-        System.arraycopy(configurations, 0, sources, 1, configurations.length);
-        // The embedded repository's first connection, which sets its password if an earlier capsync left it without
-        // one; held while the context starts, so the pool joins the database it opened instead of opening it again.
-        Connection first = firstConnection(home.repositoryLocation());
+        properties.putAll(repositoryProperties(home.repositoryLocation(), logName));
+        GenericApplicationContext context = new GenericApplicationContext();
+        // As strict as a Spring Boot application: a bean defined twice or a dependency cycle is an error.
+        context.setAllowBeanDefinitionOverriding(false);
+        context.setAllowCircularReferences(false);
+        context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("capsyncRepository", properties));
+        RepositoryOpening opening = RepositoryOpening.start(context.getEnvironment(), home.repositoryLocation());
         try {
-            return start(home, logName, singletons, properties, sources);
-        } finally {
-            if (first != null) {
-                try {
-                    first.close();
-                } catch (SQLException ignored) {
-                    // the pool's connections are what the command uses
-                }
-            }
+            context.getBeanFactory().registerSingleton("repositoryOpening", opening);
+            context.getBeanFactory().registerSingleton("capsyncHome", home);
+            singletons.accept(context.getBeanFactory());
+            AnnotatedBeanDefinitionReader reader = new AnnotatedBeanDefinitionReader(context);
+            reader.register(CapsyncApplication.class);
+            reader.register(configurations);
+            context.refresh();
+        } catch (RuntimeException e) {
+            opening.discardIfNotTaken();
+            // The whole story in the job's log (and on the console, for cron's mail); the command says it in one line.
+            LoggerFactory.getLogger("capsync.run").error("{}: the run could not start", logName, e);
+            throw e;
         }
-    }
-
-    private static Connection firstConnection(RepositoryLocation repository) {
-        if (!(repository instanceof RepositoryLocation.EmbeddedH2 h2)) {
-            return null;
-        }
-        try {
-            try {
-                return h2.connect(h2.jdbcUrl());
-            } catch (RepositoryPassword.NotSet earlierCapsync) {
-                // A run opens the repository holding the RepositoryGate exclusively: no other process opens it now.
-                h2.setPassword();
-                return h2.connect(h2.jdbcUrl());
-            }
-        } catch (RepositoryPassword.NotSet stillRefused) {
-            throw stillRefused.refused();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot open " + repository.describe() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static ConfigurableApplicationContext start(CapsyncHome home, String logName,
-            Consumer<ConfigurableListableBeanFactory> singletons, Map<String, Object> properties, Class<?>[] sources) {
-        return new SpringApplicationBuilder(sources)
-                .web(WebApplicationType.NONE)
-                .registerShutdownHook(false)
-                .properties(properties)
-                .initializers(context -> {
-                    // Ahead of application.properties (which the builder's default properties are not).
-                    context.getEnvironment().getPropertySources().addFirst(
-                            new MapPropertySource("capsyncRepository", repositoryProperties(home.repositoryLocation(), logName)));
-                    context.getBeanFactory().registerSingleton("capsyncHome", home);
-                    singletons.accept(context.getBeanFactory());
-                })
-                .run();
+        return context;
     }
 
     private static Map<String, Object> repositoryProperties(RepositoryLocation repository, String logName) {
@@ -99,7 +75,7 @@ final class RepositoryContext {
         properties.put("spring.datasource.password", repository.password());
         if (repository.shared()) {
             // Names the job in the server's pg_stat_activity, so a DBA sees which job holds a connection.
-            properties.put("spring.datasource.hikari.data-source-properties.ApplicationName", "capsync " + logName);
+            properties.put(RepositoryConfiguration.APPLICATION_NAME, "capsync " + logName);
         }
         return properties;
     }

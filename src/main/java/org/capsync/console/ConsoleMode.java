@@ -2,6 +2,8 @@ package org.capsync.console;
 
 import java.util.Map;
 
+import org.capsync.logging.JobLogging;
+
 /**
  * How {@code capsync run} talks on its console. The summary line is printed last on stdout in every mode.
  * <ul>
@@ -18,8 +20,8 @@ public enum ConsoleMode {
         return quiet ? QUIET : terminal ? LIVE : PLAIN;
     }
 
-    /** Spring properties that logback-spring.xml reads for the console's threshold. */
+    /** The property that sets the console's threshold ({@link JobLogging}). */
     public Map<String, Object> loggingProperties() {
-        return Map.of("capsync.console.attempts", this == QUIET ? "WARN" : "INFO");
+        return Map.of(JobLogging.CONSOLE_ATTEMPTS, this == QUIET ? "WARN" : "INFO");
     }
 }

@@ -19,7 +19,7 @@ import ch.qos.logback.core.spi.FilterReply;
 import org.slf4j.LoggerFactory;
 
 /**
- * While a progress bar owns the terminal, the console lines that logback-spring.xml configures (same filters, same
+ * While a progress bar owns the terminal, the console lines that JobLogging configures (same filters, same
  * pattern) go to it instead of straight to stdout, so that they appear above the bar rather than through it. The log
  * file is untouched. {@link #close()} puts the console appenders back.
  */

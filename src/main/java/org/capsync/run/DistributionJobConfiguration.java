@@ -14,21 +14,26 @@ import org.capsync.copy.smb.SmbCredentials;
 import org.capsync.copy.smb.SmbSessions;
 import org.capsync.definition.CapList;
 import org.capsync.definition.JobDefinition;
-import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.scope.context.StepContext;
+import org.springframework.batch.core.scope.context.StepSynchronizationManager;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemProcessor;
+import org.springframework.batch.infrastructure.item.ItemReader;
+import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Scope;
+import org.springframework.context.annotation.ScopedProxyMode;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -41,6 +46,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 public class DistributionJobConfiguration {
 
     static final int CHUNK = 100;
+    private static final String STEP = "step";
 
     @Bean
     Clock clock() {
@@ -129,9 +135,9 @@ public class DistributionJobConfiguration {
      * still covers every row (the thread count only limits how many partitions run at once).
      */
     @Bean
-    @StepScope
-    Partitioner plannedPartitions(PairStore store, @Value("#{stepExecution}") StepExecution step) {
-        int planned = store.partitions(step.getJobExecution().getJobInstance().getInstanceId());
+    @Scope(value = STEP, proxyMode = ScopedProxyMode.INTERFACES)
+    Partitioner plannedPartitions(PairStore store) {
+        int planned = store.partitions(currentStep().getJobExecution().getJobInstance().getInstanceId());
         return ignoredGridSize -> {
             Map<String, ExecutionContext> partitions = new HashMap<>();
             for (int i = 0; i < planned; i++) {
@@ -144,8 +150,8 @@ public class DistributionJobConfiguration {
     }
 
     @Bean
-    Step distributeWorker(JobRepository repository, PlatformTransactionManager tx, PendingPairReader pendingPairs,
-            PairAttemptProcessor attemptProcessor, PairAttemptWriter attemptWriter) {
+    Step distributeWorker(JobRepository repository, PlatformTransactionManager tx, ItemReader<Pair> pendingPairs,
+            ItemProcessor<Pair, PairAttempt> attemptProcessor, ItemWriter<PairAttempt> attemptWriter) {
         return new StepBuilder("distributeWorker", repository)
                 .<Pair, PairAttempt>chunk(CHUNK)
                 .transactionManager(tx)
@@ -156,25 +162,38 @@ public class DistributionJobConfiguration {
     }
 
     @Bean
-    @StepScope
-    PendingPairReader pendingPairs(PairStore store, JobDefinition job, @Value("#{stepExecution}") StepExecution step,
-            @Value("#{stepExecutionContext['partition']}") Integer partition) {
+    @Scope(value = STEP, proxyMode = ScopedProxyMode.INTERFACES)
+    PendingPairReader pendingPairs(PairStore store, JobDefinition job) {
+        StepExecution step = currentStep();
         long instanceId = step.getJobExecution().getJobInstance().getInstanceId();
-        return new PendingPairReader(store, instanceId, partition, CHUNK, job.name());
+        return new PendingPairReader(store, instanceId, step.getExecutionContext().getInt("partition"), CHUNK, job.name());
     }
 
     @Bean
-    @StepScope
-    PairAttemptProcessor attemptProcessor(PairCopier copier, PairStore store,
-            @Value("#{stepExecution}") StepExecution step) {
-        long instanceId = step.getJobExecution().getJobInstance().getInstanceId();
+    @Scope(value = STEP, proxyMode = ScopedProxyMode.INTERFACES)
+    PairAttemptProcessor attemptProcessor(PairCopier copier, PairStore store) {
+        long instanceId = currentStep().getJobExecution().getJobInstance().getInstanceId();
         return new PairAttemptProcessor(copier, store.snapshot(instanceId).orElseThrow());
     }
 
     @Bean
-    @StepScope
-    PairAttemptWriter attemptWriter(PairStore store, @Value("#{stepExecution}") StepExecution step) {
-        return new PairAttemptWriter(store, step.getJobExecution().getId());
+    @Scope(value = STEP, proxyMode = ScopedProxyMode.INTERFACES)
+    PairAttemptWriter attemptWriter(PairStore store) {
+        return new PairAttemptWriter(store, currentStep().getJobExecution().getId());
+    }
+
+    /**
+     * The partition's step execution, for the step-scoped beans above: what {@code #{stepExecution}} gives, without
+     * the expression parser. The beans are proxied through their interfaces rather than subclassed with CGLIB as
+     * {@code @StepScope} does: CGLIB and the expression parser loaded ~250 classes on every run and generated the
+     * subclasses as it started.
+     */
+    private static StepExecution currentStep() {
+        StepContext context = StepSynchronizationManager.getContext();
+        if (context == null) {
+            throw new IllegalStateException("a step-scoped bean outside a step");
+        }
+        return context.getStepExecution();
     }
 
     @Bean

@@ -21,7 +21,6 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.jdbc.DatabaseDriver;
-import org.springframework.boot.sql.init.dependency.AbstractBeansOfTypeDatabaseInitializerDetector;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
@@ -32,7 +31,7 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
  * more than the rest of a one-CAP run. "Exactly" means every migration on the class path is applied, successfully,
  * under the same script name and with the checksum Flyway itself would compute; anything else (a new, failed, edited
  * or unknown migration, no history table yet) is handed to Flyway, which migrates, validates and reports as usual.
- * Takes the place of Boot's Flyway auto-configuration ({@code spring.flyway.enabled=false}).
+ * {@link RepositoryConfiguration} runs it before it hands out the repository's connection pool.
  */
 public final class RepositorySchema implements InitializingBean {
 
@@ -122,13 +121,5 @@ public final class RepositorySchema implements InitializingBean {
             }
         }
         return (int) crc.getValue();
-    }
-
-    /** Lets Spring Boot order every bean that needs the schema (JdbcTemplate, the job repository) after this one. */
-    public static final class Detector extends AbstractBeansOfTypeDatabaseInitializerDetector {
-        @Override
-        protected Set<Class<?>> getDatabaseInitializerBeanTypes() {
-            return Set.of(RepositorySchema.class);
-        }
     }
 }

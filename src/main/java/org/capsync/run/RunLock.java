@@ -2,7 +2,6 @@ package org.capsync.run;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -60,8 +59,9 @@ public final class RunLock implements AutoCloseable {
         } catch (IOException e) {
             host = "unknown host";
         }
-        return "pid " + ProcessHandle.current().pid() + " on " + host + ", started "
-                + Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
+        // The process's start from the OS: the JVM's management beans would load ~40 classes for it on every run.
+        ProcessHandle self = ProcessHandle.current();
+        return "pid " + self.pid() + " on " + host + ", started " + self.info().startInstant().orElseGet(Instant::now);
     }
 
     private static String readHolder(FileChannel channel) throws IOException {

@@ -46,7 +46,10 @@ public final class SmbSessions implements AutoCloseable {
     static final Duration REMEMBER_UNREACHABLE = Duration.ofSeconds(30);
 
     private final SmbCredentials credentials;
-    private final SMBClient client;
+    private final Duration connectTimeout;
+    private final Duration requestTimeout;
+    /** Made for the first SMB CAP: a job of local CAPs does not load the SMB client (~100 classes) at all. */
+    private SMBClient client;
     private final Map<String, Server> servers = new ConcurrentHashMap<>();
     private final AtomicInteger sessionsOpened = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -61,11 +64,19 @@ public final class SmbSessions implements AutoCloseable {
      */
     public SmbSessions(SmbCredentials credentials, Duration connectTimeout, Duration requestTimeout) {
         this.credentials = credentials;
-        this.client = new SMBClient(SmbConfig.builder()
-                .withTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .withSocketFactory(new SmbSocketFactory((int) connectTimeout.toMillis()))
-                .withDfsEnabled(false)
-                .build());
+        this.connectTimeout = connectTimeout;
+        this.requestTimeout = requestTimeout;
+    }
+
+    private synchronized SMBClient client() {
+        if (client == null) {
+            client = new SMBClient(SmbConfig.builder()
+                    .withTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .withSocketFactory(new SmbSocketFactory((int) connectTimeout.toMillis()))
+                    .withDfsEnabled(false)
+                    .build());
+        }
+        return client;
     }
 
     /** Work done on one share; SMB failures it does not classify itself propagate as smbj's runtime exceptions. */
@@ -159,7 +170,11 @@ public final class SmbSessions implements AutoCloseable {
         for (Server server : servers.values()) {
             server.close();
         }
-        client.close();
+        synchronized (this) {
+            if (client != null) {
+                client.close();
+            }
+        }
     }
 
     private final class Server {
@@ -192,7 +207,7 @@ public final class SmbSessions implements AutoCloseable {
             }
             Connection connection;
             try {
-                connection = client.connect(host, port);
+                connection = client().connect(host, port);
             } catch (IOException | SMBRuntimeException e) {
                 unreachable = "cannot connect to " + name + ": " + rootMessage(e);
                 unreachableUntilNanos = System.nanoTime() + REMEMBER_UNREACHABLE.toNanos();

@@ -1,0 +1,145 @@
+package org.capsync.logging;
+
+import java.nio.file.Path;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Handler;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.filter.ThresholdFilter;
+import ch.qos.logback.classic.jul.LevelChangePropagator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.rolling.RollingFileAppender;
+import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
+import ch.qos.logback.core.util.FileSize;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/**
+ * capsync's Logback configuration, built in code (an XML configuration cost every run 0.1-0.15 s of CPU for Logback's
+ * XML configurator and the JDK's XML parser, some 350 classes, more than the copy):
+ * <ul>
+ * <li>File, per job ({@code CAPSYNC_HOME/logs/JOB.log}): every attempt (first-try successes at DEBUG), the run's start,
+ * end, parameters and snapshot, and warnings from the libraries; rolled daily and at 10 MB, kept 30 days, 500 MB at
+ * most.</li>
+ * <li>Console, for cron and Task Scheduler mails: only the attempts that were not a plain success (INFO: in use,
+ * retried; WARN: skipped or failed; {@code --quiet} raises that to WARN) and problems. On a terminal {@code capsync run}
+ * routes these same console lines above its progress bar ({@code org.capsync.console.ConsoleRouting}).</li>
+ * </ul>
+ * The SMB client library reports, with stack traces, what capsync already reports per CAP (a dropped connection, a
+ * refused logon): its diagnostics go to the file only, out of the console and the cron mail. JDK logging (the
+ * PostgreSQL driver's) goes to the same place through SLF4J.
+ */
+public final class JobLogging {
+
+    /** The console's threshold for the attempts' lines: INFO, or WARN for {@code --quiet}. */
+    public static final String CONSOLE_ATTEMPTS = "capsync.console.attempts";
+
+    private static final String CONSOLE_PATTERN = "%d{HH:mm:ss} %msg%n";
+    private static final String FILE_PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{20} %msg%n";
+
+    private JobLogging() {
+    }
+
+    /**
+     * Replaces whatever Logback was configured with: the console, and the file {@code folder/name.log}.
+     *
+     * @param attemptsThreshold the console's level for the attempts' lines (INFO or WARN)
+     */
+    public static void configure(Path folder, String name, String attemptsThreshold) {
+        if (!SLF4JBridgeHandler.isInstalled() && jdkLoggingAsShipped()) {
+            // As Spring Boot does, unless the JDK's logging was configured otherwise.
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
+        configure((LoggerContext) LoggerFactory.getILoggerFactory(), folder.resolve(name).toString(), attemptsThreshold);
+    }
+
+    /** As above on {@code context}, for the file {@code path.log}. */
+    static void configure(LoggerContext context, String path, String attemptsThreshold) {
+        context.stop();
+        context.reset();
+        if (SLF4JBridgeHandler.isInstalled()) {
+            // JDK loggers follow Logback's levels, so they do not build records that nobody logs.
+            LevelChangePropagator propagator = new LevelChangePropagator();
+            propagator.setResetJUL(true);
+            propagator.setContext(context);
+            context.addListener(propagator);
+        }
+        Appender<ILoggingEvent> consoleAttempts = console(context, "CONSOLE_ATTEMPTS", attemptsThreshold);
+        Appender<ILoggingEvent> consoleProblems = console(context, "CONSOLE_PROBLEMS", "WARN");
+        Appender<ILoggingEvent> file = file(context, path);
+
+        logger(context, "capsync.attempts", Level.DEBUG, consoleAttempts, file);
+        logger(context, "capsync", Level.INFO, consoleProblems, file);
+        logger(context, "com.hierynomus", Level.WARN, file);
+        logger(context, "net.engio", Level.WARN, file);
+        // Flyway notes that H2 is newer than the version it was verified with; H2 2.x is what capsync supports.
+        context.getLogger("org.flywaydb.core.internal.database").setLevel(Level.ERROR);
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.WARN);
+        root.addAppender(consoleProblems);
+        root.addAppender(file);
+        context.start();
+    }
+
+    private static boolean jdkLoggingAsShipped() {
+        Handler[] handlers = java.util.logging.Logger.getLogger("").getHandlers();
+        return handlers.length == 0 || handlers.length == 1 && handlers[0] instanceof ConsoleHandler;
+    }
+
+    private static Appender<ILoggingEvent> console(LoggerContext context, String name, String threshold) {
+        ThresholdFilter filter = new ThresholdFilter();
+        filter.setLevel(threshold);
+        filter.setContext(context);
+        filter.start();
+        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+        console.setName(name);
+        console.setContext(context);
+        console.addFilter(filter);
+        console.setEncoder(encoder(context, CONSOLE_PATTERN));
+        console.start();
+        return console;
+    }
+
+    private static Appender<ILoggingEvent> file(LoggerContext context, String path) {
+        RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();
+        file.setName("FILE");
+        file.setContext(context);
+        file.setFile(path + ".log");
+        SizeAndTimeBasedRollingPolicy<ILoggingEvent> rolling = new SizeAndTimeBasedRollingPolicy<>();
+        rolling.setContext(context);
+        rolling.setParent(file);
+        rolling.setFileNamePattern(path + ".%d{yyyy-MM-dd}.%i.log");
+        rolling.setMaxFileSize(FileSize.valueOf("10MB"));
+        rolling.setMaxHistory(30);
+        rolling.setTotalSizeCap(FileSize.valueOf("500MB"));
+        rolling.start();
+        file.setRollingPolicy(rolling);
+        file.setEncoder(encoder(context, FILE_PATTERN));
+        file.start();
+        return file;
+    }
+
+    private static PatternLayoutEncoder encoder(LoggerContext context, String pattern) {
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern(pattern);
+        encoder.start();
+        return encoder;
+    }
+
+    @SafeVarargs
+    private static void logger(LoggerContext context, String name, Level level, Appender<ILoggingEvent>... appenders) {
+        Logger logger = context.getLogger(name);
+        logger.setLevel(level);
+        logger.setAdditive(false);
+        for (Appender<ILoggingEvent> appender : appenders) {
+            logger.addAppender(appender);
+        }
+    }
+}
