@@ -1,5 +1,6 @@
 package org.capsync.cli;
 
+import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -42,6 +43,11 @@ final class RepositoryContext {
             Consumer<ConfigurableListableBeanFactory> singletons, Class<?>... configurations) {
         Object attempts = extra.get(JobLogging.CONSOLE_ATTEMPTS);
         JobLogging.configure(home.logs(), logName, attempts == null ? "INFO" : attempts.toString());
+        try {
+            RepositoryOpening.setPasswordOfAnEarlierRepository(home.repositoryLocation());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open " + home.repositoryLocation().describe() + ": " + e.getMessage(), e);
+        }
         Map<String, Object> properties = new HashMap<>(extra);
         properties.put("spring.datasource.hikari.maximum-pool-size", poolSize);
         properties.putAll(repositoryProperties(home.repositoryLocation(), logName));

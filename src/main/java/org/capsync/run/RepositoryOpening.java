@@ -1,5 +1,6 @@
 package org.capsync.run;
 
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.ExecutionException;
@@ -35,6 +36,19 @@ public final class RepositoryOpening {
         thread.setDaemon(true);
         thread.start();
         return new RepositoryOpening(pool);
+    }
+
+    /**
+     * Sets the password of a repository an earlier capsync left without one (no password file beside it yet), before
+     * the run's properties are read; does nothing otherwise. Call it with the {@link RepositoryGate} held exclusively.
+     */
+    public static void setPasswordOfAnEarlierRepository(RepositoryLocation repository) throws SQLException {
+        if (repository instanceof RepositoryLocation.EmbeddedH2 h2 && !Files.exists(h2.passwordFile())
+                && Files.exists(h2.passwordFile().resolveSibling("capsync.mv.db"))) {
+            try (Connection upgraded = firstConnection(h2)) {
+                // connected once with the password set: the run's pool opens with it
+            }
+        }
     }
 
     private static Connection firstConnection(RepositoryLocation repository) throws SQLException {
