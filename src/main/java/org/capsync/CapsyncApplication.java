@@ -1,8 +1,8 @@
 package org.capsync;
 
 import org.capsync.cli.CapsyncCli;
-import org.capsync.run.RepositoryConfiguration;
-import org.capsync.run.RepositoryDatabase;
+import org.capsync.repository.RepositoryConfiguration;
+import org.capsync.repository.RepositoryDatabase;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.context.annotation.Import;
 

@@ -5,10 +5,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.capsync.history.CapState;
-import org.capsync.history.HistoryDatabase;
+import org.capsync.repository.RepositoryConnection;
 import org.capsync.history.HistoryQueries;
-import org.capsync.history.Report;
-import org.capsync.history.Report.Column;
+import org.capsync.console.Listing;
+import org.capsync.console.Listing.Column;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,14 +45,14 @@ public class CapsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Report.Format format = output.format();
+        Listing.Format format = output.format();
         String name = JobFiles.jobName(job, environment);
-        Optional<HistoryDatabase> opened = HistoryDatabase.open(environment.home());
+        Optional<RepositoryConnection> opened = RepositoryConnection.open(environment.home());
         if (opened.isEmpty()) {
             throw new UsageException("no job named '" + name + "' has run: no job repository in " + environment.home().repository());
         }
         List<CapState> caps;
-        try (HistoryDatabase database = opened.get()) {
+        try (RepositoryConnection database = opened.get()) {
             HistoryQueries queries = new HistoryQueries(database.jdbc());
             if (!queries.hasJob(name)) {
                 throw new UsageException("no job named '" + name + "' in the job repository (jobs: " + String.join(", ", queries.jobs()) + ")");
@@ -61,7 +61,7 @@ public class CapsCommand implements Callable<Integer> {
         }
         long stale = caps.stream().filter(c -> !c.current()).count();
         List<CapState> shown = staleOnly ? caps.stream().filter(c -> !c.current()).toList() : caps;
-        Report report = new Report(List.of(
+        Listing report = new Listing(List.of(
                 Column.left("cap", "CAP"),
                 Column.left("file", "FILE"),
                 Column.dataOnly("path"),
@@ -80,7 +80,7 @@ public class CapsCommand implements Callable<Integer> {
                     c.sourceSha256(), c.staleSince(), c.staleSinceExecution(), c.runsMissed(), c.error());
         }
         report.write(format, environment.out());
-        if (format == Report.Format.TABLE) {
+        if (format == Listing.Format.TABLE) {
             environment.out().println(caps.isEmpty()
                     ? "(no run of " + name + " has planned any CAP yet)"
                     : name + ": " + (caps.size() - stale) + " of " + caps.size() + " (CAP, file) current, " + stale + " stale");

@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 
-import org.capsync.run.CapsyncHome;
+import org.capsync.repository.CapsyncHome;
 
 /**
  * What a command needs from the outside world, passed in rather than read from statics so that tests run commands

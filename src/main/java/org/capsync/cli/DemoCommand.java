@@ -11,7 +11,7 @@ import org.capsync.copy.smb.SmbCredentials;
 import org.capsync.demo.BriefHolder;
 import org.capsync.demo.ClientSimulator;
 import org.capsync.demo.DemoSite;
-import org.capsync.run.CapsyncHome;
+import org.capsync.repository.CapsyncHome;
 import org.capsync.run.RunSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

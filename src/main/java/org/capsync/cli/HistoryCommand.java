@@ -8,10 +8,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.capsync.history.Execution;
-import org.capsync.history.HistoryDatabase;
+import org.capsync.repository.RepositoryConnection;
 import org.capsync.history.HistoryQueries;
-import org.capsync.history.Report;
-import org.capsync.history.Report.Column;
+import org.capsync.console.Listing;
+import org.capsync.console.Listing.Column;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -49,21 +49,21 @@ public class HistoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Report.Format format = output.format();
+        Listing.Format format = output.format();
         if (limit < 1 || limit > 1_000_000) {
             throw new UsageException("--limit must be from 1 to 1000000, not " + limit);
         }
         Instant from = since == null ? null : TimeArguments.since("--since", since, Clock.systemDefaultZone());
         String name = job == null ? null : JobFiles.jobName(job, environment);
         List<Execution> executions;
-        Optional<HistoryDatabase> opened = HistoryDatabase.open(environment.home());
+        Optional<RepositoryConnection> opened = RepositoryConnection.open(environment.home());
         if (opened.isEmpty()) {
             if (name != null) {
                 throw new UsageException("no job named '" + name + "' has run: no job repository in " + environment.home().repository());
             }
             executions = List.of();
         } else {
-            try (HistoryDatabase database = opened.get()) {
+            try (RepositoryConnection database = opened.get()) {
                 HistoryQueries queries = new HistoryQueries(database.jdbc());
                 if (name != null && !queries.hasJob(name)) {
                     throw new UsageException("no job named '" + name + "' in the job repository (jobs: " + String.join(", ", queries.jobs()) + ")");
@@ -71,14 +71,14 @@ public class HistoryCommand implements Callable<Integer> {
                 executions = queries.executions(name, from, limit);
             }
         }
-        report(executions, format == Report.Format.TABLE).write(format, environment.out());
-        if (format == Report.Format.TABLE && executions.isEmpty()) {
-            environment.out().println("(no executions" + (name == null ? "" : " of " + name) + (from == null ? "" : " since " + Report.text(from)) + ")");
+        report(executions, format == Listing.Format.TABLE).write(format, environment.out());
+        if (format == Listing.Format.TABLE && executions.isEmpty()) {
+            environment.out().println("(no executions" + (name == null ? "" : " of " + name) + (from == null ? "" : " since " + Listing.text(from)) + ")");
         }
         return 0;
     }
 
-    static Report report(List<Execution> executions, boolean forTable) {
+    static Listing report(List<Execution> executions, boolean forTable) {
         Instant now = Instant.now();
         boolean unfinished = executions.stream().anyMatch(e -> e.remaining() > 0);
         List<Column> columns = new ArrayList<>(List.of(
@@ -96,7 +96,7 @@ public class HistoryCommand implements Callable<Integer> {
                 unfinished || !forTable ? Column.right("remaining", "TO DO") : Column.dataOnly("remaining"),
                 Column.right("restartOf", "RESTART OF"),
                 Column.dataOnly("exitMessage")));
-        Report report = new Report(columns);
+        Listing report = new Listing(columns);
         for (Execution e : executions) {
             var duration = e.duration(now);
             report.row(e.executionId(), e.job(), e.instanceId(), e.status(), e.start(), e.end(),

@@ -1,6 +1,6 @@
 package org.capsync.cli;
 
-import org.capsync.history.Report;
+import org.capsync.console.Listing;
 import picocli.CommandLine.Option;
 
 /** {@code --json} / {@code --csv}: the history commands' output for scripts; a readable table without either. */
@@ -12,10 +12,10 @@ public class OutputOptions {
     @Option(names = "--csv", description = "print CSV with a header line (the JSON field names)")
     boolean csv;
 
-    Report.Format format() {
+    Listing.Format format() {
         if (json && csv) {
             throw new UsageException("--json and --csv exclude each other: choose one");
         }
-        return json ? Report.Format.JSON : csv ? Report.Format.CSV : Report.Format.TABLE;
+        return json ? Listing.Format.JSON : csv ? Listing.Format.CSV : Listing.Format.TABLE;
     }
 }

@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import org.capsync.history.HistoryDatabase;
+import org.capsync.repository.RepositoryConnection;
 import org.capsync.history.Purge;
-import org.capsync.history.Report;
-import org.capsync.history.Report.Column;
+import org.capsync.console.Listing;
+import org.capsync.console.Listing.Column;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,15 +47,15 @@ public class PurgeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Report.Format format = output.format();
+        Listing.Format format = output.format();
         Duration age = TimeArguments.age("--older-than", olderThan);
         Instant before = Instant.now().minus(age);
-        Optional<HistoryDatabase> opened = HistoryDatabase.openForWriting(environment.home());
+        Optional<RepositoryConnection> opened = RepositoryConnection.openForWriting(environment.home());
         Purge.Result result;
         if (opened.isEmpty()) {
             result = new Purge.Result(before, 0, 0, 0, 0, 0, List.of());
         } else {
-            try (HistoryDatabase database = opened.get()) {
+            try (RepositoryConnection database = opened.get()) {
                 result = new Purge(database, environment.home()).olderThan(before, dryRun);
             }
         }
@@ -69,15 +69,15 @@ public class PurgeCommand implements Callable<Integer> {
         fields.put("attempts", result.attempts());
         fields.put("keptExecutions", result.keptExecutions());
         switch (format) {
-            case JSON -> Report.writeJsonObject(fields, environment.out());
+            case JSON -> Listing.writeJsonObject(fields, environment.out());
             case CSV -> {
-                Report report = new Report(fields.keySet().stream().map(k -> Column.left(k, k)).toList());
+                Listing report = new Listing(fields.keySet().stream().map(k -> Column.left(k, k)).toList());
                 report.row(fields.values().toArray());
                 report.write(format, environment.out());
             }
             default -> {
                 environment.out().println((dryRun ? "would remove " : "removed ") + result.executions() + " executions of "
-                        + result.runs() + " runs that ended before " + Report.text(result.before()) + " (older than "
+                        + result.runs() + " runs that ended before " + Listing.text(result.before()) + " (older than "
                         + olderThan.trim() + "): " + result.outcomes() + " (CAP, file) outcomes, " + result.attempts()
                         + " attempts; " + result.keptExecutions() + " executions kept");
                 environment.out().flush();

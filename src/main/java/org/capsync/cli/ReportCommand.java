@@ -10,7 +10,7 @@ import java.time.ZoneId;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import org.capsync.history.HistoryDatabase;
+import org.capsync.repository.RepositoryConnection;
 import org.capsync.history.HistoryQueries;
 import org.capsync.report.HtmlReport;
 import org.capsync.report.RunReport;
@@ -62,12 +62,12 @@ public class ReportCommand implements Callable<Integer> {
         if (target.getParent() == null || !Files.isDirectory(target.getParent())) {
             throw new UsageException("cannot write " + target + ": no folder " + target.getParent());
         }
-        Optional<HistoryDatabase> opened = HistoryDatabase.open(environment.home());
+        Optional<RepositoryConnection> opened = RepositoryConnection.open(environment.home());
         if (opened.isEmpty()) {
             throw new UsageException("no runs recorded in " + environment.home().root() + " yet: nothing to report on");
         }
         RunReport report;
-        try (HistoryDatabase database = opened.get()) {
+        try (RepositoryConnection database = opened.get()) {
             HistoryQueries queries = new HistoryQueries(database.jdbc());
             if (!queries.hasJob(name)) {
                 throw new UsageException("no runs of job '" + name + "' in the job repository (jobs: "

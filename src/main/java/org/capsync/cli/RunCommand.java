@@ -12,12 +12,13 @@ import java.util.function.BiConsumer;
 import javax.sql.DataSource;
 
 import org.capsync.console.ConsoleMode;
+import org.capsync.logging.JobLogging;
 import org.capsync.console.LiveConsole;
-import org.capsync.console.ProgressProbe;
+import org.capsync.history.ProgressProbe;
 import org.capsync.console.RunDisplay;
 import org.capsync.console.Style;
 import org.capsync.copy.smb.SmbCredentials;
-import org.capsync.copy.smb.SmbLocation;
+import org.capsync.definition.SmbLocation;
 import org.capsync.copy.smb.SmbSessions;
 import org.capsync.definition.Cap;
 import org.capsync.definition.CapList;
@@ -26,12 +27,12 @@ import org.capsync.definition.JobDefinition;
 import org.capsync.definition.JobFileParser;
 import org.capsync.definition.SourceFiles;
 import org.capsync.ops.RunReporting;
-import org.capsync.run.CapsyncHome;
+import org.capsync.repository.CapsyncHome;
 import org.capsync.run.DistributionJobConfiguration;
 import org.capsync.run.GracefulStop;
-import org.capsync.run.JobSites;
-import org.capsync.run.RepositoryGate;
-import org.capsync.run.RepositoryHandOver;
+import org.capsync.repository.JobSites;
+import org.capsync.repository.RepositoryGate;
+import org.capsync.repository.RepositoryHandOver;
 import org.capsync.run.RunCoordinator;
 import org.capsync.run.RunLock;
 import org.capsync.run.RunSummary;
@@ -40,6 +41,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import org.capsync.repository.RepositoryContext;
 
 /**
  * {@code capsync run JOB}: distributes the job's files to every CAP, resuming the last run if it did not finish. After
@@ -152,13 +154,14 @@ public class RunCommand implements Callable<Integer> {
             SmbCredentials credentials, boolean startNew, boolean quiet, BiConsumer<RunSummary, JdbcTemplate> afterRun)
             throws Exception {
         ConsoleMode mode = ConsoleMode.choose(environment.terminal(), quiet);
+        JobLogging.configure(home.logs(), job.name(), mode.attemptsThreshold());
         try (GracefulStop stop = GracefulStop.install()) {
             RunSummary summary;
             try (RunLock lock = RunLock.acquire(home, job.name());
                  // The sessions the first CAPs need are opened while Spring and the repository start.
                  SmbSessions smb = new SmbSessions(credentials).connectAhead(firstSmbShares(caps, job.threads()));
                  var context = RepositoryGate.openForRun(home, READERS_WAIT, () -> RepositoryContext.open(home, job.name(),
-                         job.threads() + 4, mode.loggingProperties(), beans -> {
+                         job.threads() + 4, beans -> {
                              beans.registerSingleton("jobDefinition", job);
                              beans.registerSingleton("capList", caps);
                              beans.registerSingleton("smbCredentials", credentials);

@@ -9,11 +9,11 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.capsync.history.Execution;
-import org.capsync.history.HistoryDatabase;
+import org.capsync.repository.RepositoryConnection;
 import org.capsync.history.HistoryQueries;
 import org.capsync.history.PairOutcome;
-import org.capsync.history.Report;
-import org.capsync.history.Report.Column;
+import org.capsync.console.Listing;
+import org.capsync.console.Listing.Column;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,21 +47,21 @@ public class ShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Report.Format format = output.format();
-        Optional<HistoryDatabase> opened = HistoryDatabase.open(environment.home());
+        Listing.Format format = output.format();
+        Optional<RepositoryConnection> opened = RepositoryConnection.open(environment.home());
         if (opened.isEmpty()) {
             throw new UsageException("no execution " + executionId + ": no job repository in " + environment.home().repository());
         }
         Execution execution;
         List<PairOutcome> pairs;
-        try (HistoryDatabase database = opened.get()) {
+        try (RepositoryConnection database = opened.get()) {
             HistoryQueries queries = new HistoryQueries(database.jdbc());
             execution = queries.execution(executionId)
                     .orElseThrow(() -> new UsageException("no execution " + executionId + " in the job repository (capsync history lists them)"));
             pairs = queries.handledBy(executionId, attempts);
         }
         var out = environment.out();
-        if (format == Report.Format.TABLE) {
+        if (format == Listing.Format.TABLE) {
             out.println(heading(execution));
             if (pairs.isEmpty()) {
                 out.println("(this execution handled no (CAP, file): " + (execution.restartOf() != null
@@ -74,7 +74,7 @@ public class ShowCommand implements Callable<Integer> {
                 out.println();
                 attemptRows(pairs).write(format, out);
             }
-        } else if (format == Report.Format.CSV && attempts) {
+        } else if (format == Listing.Format.CSV && attempts) {
             attemptRows(pairs).write(format, out);
         } else {
             pairs(pairs, attempts).write(format, out);
@@ -84,13 +84,13 @@ public class ShowCommand implements Callable<Integer> {
 
     private static String heading(Execution e) {
         return "execution " + e.executionId() + " of " + e.job() + ": " + e.status()
-                + ", started " + Report.text(e.start()) + (e.end() == null ? "" : ", ended " + Report.text(e.end()))
+                + ", started " + Listing.text(e.start()) + (e.end() == null ? "" : ", ended " + Listing.text(e.end()))
                 + ", " + e.copied() + " copied, " + e.unchanged() + " unchanged, " + e.skipped() + " skipped, "
                 + e.failed() + " failed" + (e.remaining() > 0 ? ", " + e.remaining() + " to do" : "")
                 + (e.restartOf() == null ? "" : " (restart of execution " + e.restartOf() + ")");
     }
 
-    private static Report pairs(List<PairOutcome> pairs, boolean withLog) {
+    private static Listing pairs(List<PairOutcome> pairs, boolean withLog) {
         List<Column> columns = new ArrayList<>(List.of(
                 Column.left("cap", "CAP"),
                 Column.left("file", "FILE"),
@@ -105,7 +105,7 @@ public class ShowCommand implements Callable<Integer> {
         if (withLog) {
             columns.add(Column.nestedList("attemptLog"));
         }
-        Report report = new Report(columns);
+        Listing report = new Listing(columns);
         for (PairOutcome p : pairs) {
             List<Object> values = new ArrayList<>(List.of(p.cap(), p.file(), p.status(), p.attempts()));
             values.add(p.bytes());
@@ -133,8 +133,8 @@ public class ShowCommand implements Callable<Integer> {
     }
 
     /** One row per attempt: the table under --attempts, and the CSV (which cannot nest). */
-    private static Report attemptRows(List<PairOutcome> pairs) {
-        Report report = new Report(List.of(
+    private static Listing attemptRows(List<PairOutcome> pairs) {
+        Listing report = new Listing(List.of(
                 Column.left("cap", "CAP"),
                 Column.left("file", "FILE"),
                 Column.left("status", "STATUS"),

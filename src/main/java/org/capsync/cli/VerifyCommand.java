@@ -9,14 +9,14 @@ import org.capsync.definition.CapList;
 import org.capsync.definition.CapListParser;
 import org.capsync.definition.JobDefinition;
 import org.capsync.definition.JobFileParser;
-import org.capsync.history.CapAudit;
-import org.capsync.history.CapAudit.TargetCheck;
-import org.capsync.history.CapAudit.Verdict;
-import org.capsync.history.Report;
-import org.capsync.history.Report.Column;
+import org.capsync.copy.CapAudit;
+import org.capsync.copy.CapAudit.TargetCheck;
+import org.capsync.copy.CapAudit.Verdict;
+import org.capsync.console.Listing;
+import org.capsync.console.Listing.Column;
 import org.capsync.copy.smb.SmbCredentials;
 import org.capsync.copy.smb.SmbSessions;
-import org.capsync.run.CapTransports;
+import org.capsync.copy.CapTransports;
 import org.capsync.run.RunSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,14 +49,14 @@ public class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Report.Format format = output.format();
+        Listing.Format format = output.format();
         JobDefinition definition = new JobFileParser().parse(JobFiles.locate(job, environment));
         CapList caps = new CapListParser().parse(definition.caps());
         List<TargetCheck> checks;
         try (SmbSessions smb = new SmbSessions(SmbCredentials.resolve(definition, environment.env()))) {
             checks = new CapAudit(CapTransports.forJob(smb)).audit(definition, caps);
         }
-        Report report = new Report(List.of(
+        Listing report = new Listing(List.of(
                 Column.left("cap", "CAP"),
                 Column.left("file", "FILE"),
                 Column.left("status", "STATUS"),
@@ -71,7 +71,7 @@ public class VerifyCommand implements Callable<Integer> {
             report.row(c.cap(), c.file(), c.status().name(), c.bytes(), c.sha256(), c.sourceSha256(), c.path(), c.error());
         }
         report.write(format, environment.out());
-        if (format == Report.Format.TABLE) {
+        if (format == Listing.Format.TABLE) {
             environment.out().println(definition.name() + ": " + counts.getOrDefault(Verdict.CURRENT, 0) + " current, "
                     + counts.getOrDefault(Verdict.DIFFERS, 0) + " differ, " + counts.getOrDefault(Verdict.MISSING, 0)
                     + " missing, " + counts.getOrDefault(Verdict.UNREACHABLE, 0) + " unreachable (nothing was written)");

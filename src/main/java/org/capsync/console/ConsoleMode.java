@@ -1,9 +1,5 @@
 package org.capsync.console;
 
-import java.util.Map;
-
-import org.capsync.logging.JobLogging;
-
 /**
  * How {@code capsync run} talks on its console. The summary line is printed last on stdout in every mode.
  * <ul>
@@ -20,8 +16,8 @@ public enum ConsoleMode {
         return quiet ? QUIET : terminal ? LIVE : PLAIN;
     }
 
-    /** The property that sets the console's threshold ({@link JobLogging}). */
-    public Map<String, Object> loggingProperties() {
-        return Map.of(JobLogging.CONSOLE_ATTEMPTS, this == QUIET ? "WARN" : "INFO");
+    /** The lowest level of attempt lines the console shows (the job log has them all). */
+    public String attemptsThreshold() {
+        return this == QUIET ? "WARN" : "INFO";
     }
 }

@@ -3,6 +3,7 @@ package org.capsync.console;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.capsync.history.RunProgress;
 
 /**
  * Time left for the first pass, from its rate so far. Retries wait for their backoff, not for workers, so they are

@@ -12,6 +12,8 @@ import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 import ch.qos.logback.classic.Level;
+import org.capsync.history.ProgressProbe;
+import org.capsync.history.RunProgress;
 
 /**
  * The live progress bar of {@code capsync run} on a terminal: one line redrawn in place ({@code \r}, padded with

@@ -6,7 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import org.capsync.run.Durations;
+import org.capsync.definition.Durations;
+import org.capsync.history.RunProgress;
 
 /**
  * The progress bar's one line, fitted to the terminal's width, e.g.

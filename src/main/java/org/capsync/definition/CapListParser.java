@@ -13,7 +13,7 @@ import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
-import org.capsync.copy.smb.SmbLocation;
+import org.capsync.definition.SmbLocation;
 
 /**
  * Reads a CAP list: CSV with a header {@code name,path} (optional {@code enabled}), {@code #} comments and blank

@@ -7,9 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 
-import org.capsync.run.CapsyncHome;
-import org.capsync.run.RepositoryLocation;
-import org.capsync.run.RepositoryPassword;
+import org.capsync.repository.CapsyncHome;
+import org.capsync.repository.RepositoryLocation;
+import org.capsync.repository.RepositoryPassword;
 
 /**
  * The demo's client that "lets go after a few seconds": it lets go a little while after capsync has found its file in

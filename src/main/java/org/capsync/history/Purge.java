@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-import org.capsync.run.CapsyncHome;
+import org.capsync.repository.CapsyncHome;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.FileSystemUtils;
+import org.capsync.repository.RepositoryConnection;
 
 /**
  * {@code capsync purge}: Spring Batch has no purge. Removes whole runs (job instances) whose every execution ended
@@ -36,10 +37,10 @@ public final class Purge {
     public record Run(String job, long instanceId) {
     }
 
-    private final HistoryDatabase database;
+    private final RepositoryConnection database;
     private final CapsyncHome home;
 
-    public Purge(HistoryDatabase database, CapsyncHome home) {
+    public Purge(RepositoryConnection database, CapsyncHome home) {
         this.database = database;
         this.home = home;
     }

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import org.capsync.run.PairStatus;
+import org.capsync.repository.PairStatus;
 
 /**
  * Where the CAPs of a job stand after its latest planned run: its (CAP, file) pairs by status, which of them are stale

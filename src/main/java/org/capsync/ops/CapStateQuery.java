@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.capsync.run.PairStatus;
+import org.capsync.repository.PairStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**

@@ -13,10 +13,10 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 
-import org.capsync.run.PairStatus;
+import org.capsync.repository.PairStatus;
 
 /**
- * Writes a run's {@link RunReport} as Prometheus metrics in node_exporter's textfile-collector format, one file per job
+ * Writes a run's {@link RunEnd} as Prometheus metrics in node_exporter's textfile-collector format, one file per job
  * ({@code capsync_<job>.prom}). The file is written beside its final name and renamed over it, so the collector reads
  * the previous complete file or the new complete one, never a partial one.
  */
@@ -27,7 +27,7 @@ public class MetricsWriter {
     }
 
     /** Writes (replaces) the job's file in {@code dir} and returns its path. */
-    public Path write(Path dir, RunReport report) throws IOException {
+    public Path write(Path dir, RunEnd report) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IOException("metrics folder " + dir + " does not exist");
         }
@@ -55,7 +55,7 @@ public class MetricsWriter {
     }
 
     /** The exposition text: HELP and TYPE for every metric, every sample labelled with the job. */
-    public static String format(RunReport report) {
+    public static String format(RunEnd report) {
         String job = "job=\"" + escape(report.job()) + "\"";
         StringBuilder out = new StringBuilder();
         gauge(out, "capsync_last_run_start_timestamp_seconds", "When the job's last run started, in Unix time.");

@@ -54,7 +54,7 @@ public class RunHooks {
     }
 
     /** Runs the hook in {@code workingDir} (the job file's folder) and waits for it, at most the timeout. */
-    public void run(Hook hook, RunReport report, Path workingDir) {
+    public void run(Hook hook, RunEnd report, Path workingDir) {
         Path output = null;
         try {
             output = Files.createTempFile("capsync-hook-", ".out");
@@ -101,7 +101,7 @@ public class RunHooks {
     }
 
     /** The summary as the hook sees it. Counts are empty when the run ended before the job could count. */
-    public static Map<String, String> variables(RunReport report, Path jobLog) {
+    public static Map<String, String> variables(RunEnd report, Path jobLog) {
         Map<String, String> vars = new LinkedHashMap<>();
         RunSummary summary = report.summary();
         vars.put("CAPSYNC_JOB", report.job());

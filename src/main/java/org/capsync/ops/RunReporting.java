@@ -72,16 +72,16 @@ public class RunReporting {
         } catch (DataAccessException e) {
             log.warn("{}: cannot read the CAPs' state for monitoring: {}", definition.name(), e.getMessage());
         }
-        after(RunReport.of(definition, started, Instant.now(), summary, caps));
+        after(RunEnd.of(definition, started, Instant.now(), summary, caps));
     }
 
     /** After a run that ended before the job could report (bad input, repository unusable, unexpected error). */
     public void afterEarlyEnd(Instant started, int exitCode, String message) {
-        after(RunReport.endedEarly(definition, started, Instant.now(), exitCode, message));
+        after(RunEnd.endedEarly(definition, started, Instant.now(), exitCode, message));
     }
 
     /** Writes the metrics file and runs the hook the outcome calls for. */
-    public void after(RunReport report) {
+    public void after(RunEnd report) {
         if (metricsDir != null) {
             try {
                 metrics.write(metricsDir, report);

@@ -13,7 +13,7 @@ import org.capsync.report.RunReport.Cell;
 import org.capsync.report.RunReport.FileCell;
 import org.capsync.report.RunReport.Run;
 import org.capsync.report.RunReport.Stale;
-import org.capsync.run.Durations;
+import org.capsync.definition.Durations;
 
 /**
  * The run report as one self-contained HTML page: inline CSS, a few lines of inline JavaScript and an inline SVG

@@ -37,6 +37,8 @@ import org.springframework.context.annotation.ScopedProxyMode;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.capsync.copy.CapTransports;
+import org.capsync.repository.CapsyncHome;
 
 /**
  * The distribution job: snapshot → plan → distribute (partitioned over the PENDING pairs) → retry. Thin by design: the

@@ -21,6 +21,7 @@ import org.capsync.definition.Cap;
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
+import org.capsync.repository.PairStatus;
 
 /**
  * capsync's tables: the snapshot of each job instance and one row per (CAP, file), which is both the outcome record and

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
+import org.capsync.definition.Durations;
 
 /**
  * The start and end of every execution in the job's log file (CAPSYNC_HOME/logs/JOB.log), so that the log alone says

@@ -10,6 +10,7 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
+import org.capsync.repository.CapsyncHome;
 
 /**
  * Turns a completed run into {@code COMPLETED} or {@code COMPLETED_WITH_SKIPS} (some CAP of the instance is not

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
+import org.capsync.repository.PairStatus;
 
 /**
  * What one execution did, as the last line of {@code capsync run} says it and as its exit code tells a scheduler.

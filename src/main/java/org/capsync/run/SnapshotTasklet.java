@@ -19,6 +19,7 @@ import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.capsync.repository.CapsyncHome;
 
 /**
  * Step "snapshot": copies the source files into the instance's own folder and records their SHA-256, so every CAP of

@@ -17,7 +17,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
 
-import org.capsync.run.CapsyncHome;
+import org.capsync.repository.CapsyncHome;
 import org.flywaydb.core.Flyway;
 import org.springframework.batch.core.job.DefaultJobKeyGenerator;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;

@@ -6,10 +6,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.function.Supplier;
 
-import org.capsync.history.HistoryDatabase;
+import org.capsync.repository.RepositoryConnection;
 import org.capsync.history.HistoryQueries;
-import org.capsync.run.CapsyncHome;
-import org.capsync.run.RepositoryDatabase;
+import org.capsync.repository.CapsyncHome;
+import org.capsync.repository.RepositoryDatabase;
 
 /**
  * The history queries alone, without the JVM's start: opens the repository as the commands do and times each query
@@ -24,7 +24,7 @@ public final class HistoryQueryTimer {
         CapsyncHome home = new CapsyncHome(Path.of(args[0]).toAbsolutePath());
         String job = args[1];
         long opening = System.nanoTime();
-        try (HistoryDatabase database = HistoryDatabase.open(home).orElseThrow()) {
+        try (RepositoryConnection database = RepositoryConnection.open(home).orElseThrow()) {
             System.out.printf("open repository          %6.0f ms%n", (System.nanoTime() - opening) / 1e6);
             HistoryQueries queries = new HistoryQueries(database.jdbc());
             time("history", () -> queries.executions(null, null, 20).size());

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.capsync.copy.smb.SmbLocation;
+import org.capsync.definition.SmbLocation;
 import org.capsync.definition.Cap;
 import org.capsync.definition.CapList;
 import org.junit.jupiter.api.Test;

@@ -2,15 +2,17 @@ package org.capsync.cli;
 
 import java.nio.file.Path;
 
+import org.capsync.logging.JobLogging;
 import org.capsync.definition.CapList;
 import org.capsync.definition.CapListParser;
 import org.capsync.definition.JobDefinition;
 import org.capsync.definition.JobFileParser;
-import org.capsync.run.CapsyncHome;
+import org.capsync.repository.CapsyncHome;
 import org.capsync.run.DistributionJobConfiguration;
-import org.capsync.run.RepositoryDatabase;
+import org.capsync.repository.RepositoryDatabase;
 import org.capsync.run.RunCoordinator;
 import org.capsync.run.RunLock;
+import org.capsync.repository.RepositoryContext;
 
 /**
  * For the benchmark's figure 6: gives a repository a history of N real executions of a job, by running the real job
@@ -28,6 +30,7 @@ public final class HistoryFill {
         JobDefinition job = new JobFileParser().parse(Path.of(args[1]));
         CapList caps = new CapListParser().parse(job.caps());
         int runs = Integer.parseInt(args[2]);
+        JobLogging.configure(home.logs(), job.name(), "INFO");
         try (RunLock lock = RunLock.acquire(home, job.name());
              var context = RepositoryContext.open(home, job.name(), job.threads() + 4, beans -> {
                  beans.registerSingleton("jobDefinition", job);

@@ -31,6 +31,7 @@ import org.capsync.support.HistoryJson;
 import org.capsync.support.TestSite;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.capsync.repository.RepositoryConnection;
 
 /**
  * The history commands while {@code capsync run} is going in another process: they answer, show the run as STARTED
@@ -141,7 +142,7 @@ class ReadsDuringARunTest {
         Instant released;
         CapsyncProcess run;
         // A reader that has the repository open (read-only, no run holding it) and is slow to let go.
-        try (HistoryDatabase reader = HistoryDatabase.open(site.capsyncHome()).orElseThrow()) {
+        try (RepositoryConnection reader = RepositoryConnection.open(site.capsyncHome()).orElseThrow()) {
             run = CapsyncProcess.start(site, "run", "job.yml");
             HistoryJson.await("the run to wait for the reader", () -> run.output().contains("waiting for a history query"));
             Thread.sleep(1000);

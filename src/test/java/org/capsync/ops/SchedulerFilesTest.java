@@ -21,7 +21,7 @@ import javax.xml.xpath.XPathConstants;
 import javax.xml.xpath.XPathFactory;
 
 import org.capsync.demo.ClientSimulator;
-import org.capsync.run.CapsyncHome;
+import org.capsync.repository.CapsyncHome;
 import org.capsync.run.RunLock;
 import org.capsync.support.Cli;
 import org.capsync.support.TestSite;

@@ -29,6 +29,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.capsync.repository.CapsyncHome;
 
 /** The real distribution job on a real H2 file repository and real CAP folders. */
 @SpringBatchTest

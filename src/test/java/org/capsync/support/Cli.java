@@ -8,7 +8,7 @@ import java.util.Map;
 
 import org.capsync.cli.CapsyncCli;
 import org.capsync.cli.CliEnvironment;
-import org.capsync.run.RepositoryDatabase;
+import org.capsync.repository.RepositoryDatabase;
 
 /** Runs capsync's command line in this JVM, with its own CAPSYNC_HOME and captured output. */
 public final class Cli {

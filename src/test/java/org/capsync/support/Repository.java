@@ -11,9 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.capsync.run.CapsyncHome;
-import org.capsync.run.RepositoryDatabase;
-import org.capsync.run.RepositoryLocation;
+import org.capsync.repository.CapsyncHome;
+import org.capsync.repository.RepositoryDatabase;
+import org.capsync.repository.RepositoryLocation;
 
 /**
  * Reads a test's job repository from the test JVM, through the running capsync process's auto-server when there is

@@ -14,7 +14,7 @@ import org.capsync.definition.CapList;
 import org.capsync.definition.CapListParser;
 import org.capsync.definition.JobDefinition;
 import org.capsync.definition.JobFileParser;
-import org.capsync.run.CapsyncHome;
+import org.capsync.repository.CapsyncHome;
 
 /**
  * A site on real disk for a test: a source inbox with {@code client.lkp}, CAP folders with {@code clidata.box}, a CAP

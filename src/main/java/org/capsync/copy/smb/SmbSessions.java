@@ -30,6 +30,7 @@ import com.hierynomus.smbj.connection.Connection;
 import com.hierynomus.smbj.session.Session;
 import com.hierynomus.smbj.share.DiskShare;
 import com.hierynomus.smbj.share.Share;
+import org.capsync.definition.SmbLocation;
 
 /**
  * One SMB connection and session per server ({@code host:port}) for the whole run, shared by every CAP on that server

@@ -29,6 +29,7 @@ import com.hierynomus.mssmb2.SMBApiException;
 import com.hierynomus.smbj.common.SMBRuntimeException;
 import com.hierynomus.smbj.share.DiskShare;
 import com.hierynomus.smbj.share.File;
+import org.capsync.definition.SmbLocation;
 
 /**
  * CAPs at {@code smb://HOST[:PORT]/SHARE[/FOLDER]}, reached over SMB 2/3 with smbj. Same semantics as local CAPs: temp

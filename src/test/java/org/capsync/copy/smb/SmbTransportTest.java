@@ -31,6 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
+import org.capsync.definition.SmbLocation;
 
 /** The copy to one SMB CAP, driven without Spring, against a real Samba server with real second clients. */
 class SmbTransportTest {

@@ -1,4 +1,4 @@
-package org.capsync.history;
+package org.capsync.repository;
 
 import java.nio.file.Files;
 import java.time.Duration;
@@ -7,11 +7,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.function.Supplier;
 
-import org.capsync.run.CapsyncHome;
+import org.capsync.repository.CapsyncHome;
 import org.h2.api.ErrorCode;
-import org.capsync.run.RepositoryGate;
-import org.capsync.run.RepositoryLocation;
-import org.capsync.run.RepositoryPassword;
+import org.capsync.repository.RepositoryGate;
+import org.capsync.repository.RepositoryLocation;
+import org.capsync.repository.RepositoryPassword;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
@@ -24,7 +24,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * that a run starting meanwhile waits instead of depending on this short-lived process. With {@code CAPSYNC_DB_URL} the
  * connection goes to the shared PostgreSQL server instead. Never creates a repository.
  */
-public final class HistoryDatabase implements AutoCloseable {
+public final class RepositoryConnection implements AutoCloseable {
 
     /** Readers wait this long for a run that is opening the repository (a few seconds normally). */
     private static final Duration RUN_OPENING_WAIT = Duration.ofSeconds(30);
@@ -33,23 +33,23 @@ public final class HistoryDatabase implements AutoCloseable {
     private final SingleConnectionDataSource dataSource;
     private final JdbcClient jdbc;
 
-    private HistoryDatabase(RepositoryGate gate, SingleConnectionDataSource dataSource) {
+    private RepositoryConnection(RepositoryGate gate, SingleConnectionDataSource dataSource) {
         this.gate = gate;
         this.dataSource = dataSource;
         this.jdbc = JdbcClient.create(dataSource);
     }
 
     /** The repository under {@code home} for queries, or empty when no run was ever recorded there. */
-    public static Optional<HistoryDatabase> open(CapsyncHome home) {
+    public static Optional<RepositoryConnection> open(CapsyncHome home) {
         return open(home, false);
     }
 
     /** The repository under {@code home} for purging, or empty when no run was ever recorded there. */
-    public static Optional<HistoryDatabase> openForWriting(CapsyncHome home) {
+    public static Optional<RepositoryConnection> openForWriting(CapsyncHome home) {
         return open(home, true);
     }
 
-    private static Optional<HistoryDatabase> open(CapsyncHome home, boolean write) {
+    private static Optional<RepositoryConnection> open(CapsyncHome home, boolean write) {
         if (home.repositoryLocation().shared()) {
             return openShared(home.repositoryLocation());
         }
@@ -75,7 +75,7 @@ public final class HistoryDatabase implements AutoCloseable {
         }
     }
 
-    private static HistoryDatabase openEmbedded(CapsyncHome home, RepositoryLocation.EmbeddedH2 location, boolean write)
+    private static RepositoryConnection openEmbedded(CapsyncHome home, RepositoryLocation.EmbeddedH2 location, boolean write)
             throws RepositoryPassword.NotSet {
         RepositoryGate gate = RepositoryGate.forReading(home, RUN_OPENING_WAIT);
         try {
@@ -95,7 +95,7 @@ public final class HistoryDatabase implements AutoCloseable {
                 // A run took the repository between the look at the lock file and the open: go through its server.
                 dataSource = connected(location.connect(shared));
             }
-            return new HistoryDatabase(gate, dataSource);
+            return new RepositoryConnection(gate, dataSource);
         } catch (SQLException e) {
             gate.close();
             throw new IllegalStateException("cannot open the job repository " + home.repository() + ": " + e.getMessage(), e);
@@ -109,7 +109,7 @@ public final class HistoryDatabase implements AutoCloseable {
      * The shared PostgreSQL repository ({@code CAPSYNC_DB_URL}): a server coordinates its own readers and writers, so
      * no gate; a database where no run has created the schema yet has no history.
      */
-    private static Optional<HistoryDatabase> openShared(RepositoryLocation server) {
+    private static Optional<RepositoryConnection> openShared(RepositoryLocation server) {
         SingleConnectionDataSource dataSource = null;
         try {
             dataSource = connect(server.jdbcUrl(), server.user(), server.password());
@@ -120,7 +120,7 @@ public final class HistoryDatabase implements AutoCloseable {
                     return Optional.empty();
                 }
             }
-            return Optional.of(new HistoryDatabase(null, dataSource));
+            return Optional.of(new RepositoryConnection(null, dataSource));
         } catch (SQLException e) {
             if (dataSource != null) {
                 dataSource.destroy();

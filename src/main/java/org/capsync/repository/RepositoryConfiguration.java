@@ -1,4 +1,4 @@
-package org.capsync.run;
+package org.capsync.repository;
 
 import java.sql.SQLException;
 

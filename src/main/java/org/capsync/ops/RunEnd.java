@@ -18,16 +18,16 @@ import org.capsync.run.RunSummary;
  * @param caps     the job's CAPs after the run, or null when the repository could not tell
  * @param message  why the run ended early, or null
  */
-public record RunReport(String job, Path jobFile, Instant started, Instant ended, int exitCode, String status,
+public record RunEnd(String job, Path jobFile, Instant started, Instant ended, int exitCode, String status,
         RunSummary summary, CapState caps, String message) {
 
-    public static RunReport of(JobDefinition definition, Instant started, Instant ended, RunSummary summary, CapState caps) {
-        return new RunReport(definition.name(), definition.file(), started, ended, summary.exitCode(), summary.status(),
+    public static RunEnd of(JobDefinition definition, Instant started, Instant ended, RunSummary summary, CapState caps) {
+        return new RunEnd(definition.name(), definition.file(), started, ended, summary.exitCode(), summary.status(),
                 summary, caps, null);
     }
 
-    public static RunReport endedEarly(JobDefinition definition, Instant started, Instant ended, int exitCode, String message) {
-        return new RunReport(definition.name(), definition.file(), started, ended, exitCode,
+    public static RunEnd endedEarly(JobDefinition definition, Instant started, Instant ended, int exitCode, String message) {
+        return new RunEnd(definition.name(), definition.file(), started, ended, exitCode,
                 exitCode == RunSummary.EXIT_USAGE ? "BAD_INPUT" : "FAILED", null, null, message);
     }
 

@@ -1,4 +1,4 @@
-package org.capsync.history;
+package org.capsync.copy;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package org.capsync.run;
+package org.capsync.repository;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.capsync.run;
+package org.capsync.copy;
 
 import java.util.List;
 

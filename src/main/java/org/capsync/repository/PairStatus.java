@@ -1,4 +1,4 @@
-package org.capsync.run;
+package org.capsync.repository;
 
 /** Where one (CAP, file) of a job instance stands. PENDING and RETRY are unfinished: a restart picks them up. */
 public enum PairStatus {

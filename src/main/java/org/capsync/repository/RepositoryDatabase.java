@@ -1,4 +1,4 @@
-package org.capsync.run;
+package org.capsync.repository;
 
 /** Settings that must be in place before H2 is loaded. */
 public final class RepositoryDatabase {

@@ -1,16 +1,14 @@
-package org.capsync.cli;
+package org.capsync.repository;
 
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import org.capsync.CapsyncApplication;
-import org.capsync.logging.JobLogging;
-import org.capsync.run.CapsyncHome;
-import org.capsync.run.RepositoryConfiguration;
-import org.capsync.run.RepositoryLocation;
-import org.capsync.run.RepositoryOpening;
+import org.capsync.repository.CapsyncHome;
+import org.capsync.repository.RepositoryConfiguration;
+import org.capsync.repository.RepositoryLocation;
+import org.capsync.repository.RepositoryOpening;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -28,27 +26,19 @@ import org.springframework.core.env.MapPropertySource;
  * its logging system, listeners and failure analysis) cost ~0.1 s of every run. Logging is {@link JobLogging}'s. The
  * repository is opened meanwhile ({@link RepositoryOpening}).
  */
-final class RepositoryContext {
+public final class RepositoryContext {
 
     private RepositoryContext() {
     }
 
-    static ConfigurableApplicationContext open(CapsyncHome home, String logName, int poolSize,
+    public static ConfigurableApplicationContext open(CapsyncHome home, String logName, int poolSize,
             Consumer<ConfigurableListableBeanFactory> singletons, Class<?>... configurations) {
-        return open(home, logName, poolSize, Map.of(), singletons, configurations);
-    }
-
-    /** As above, with extra Spring properties (the console's log threshold, for instance). */
-    static ConfigurableApplicationContext open(CapsyncHome home, String logName, int poolSize, Map<String, ?> extra,
-            Consumer<ConfigurableListableBeanFactory> singletons, Class<?>... configurations) {
-        Object attempts = extra.get(JobLogging.CONSOLE_ATTEMPTS);
-        JobLogging.configure(home.logs(), logName, attempts == null ? "INFO" : attempts.toString());
         try {
             RepositoryOpening.setPasswordOfAnEarlierRepository(home.repositoryLocation());
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open " + home.repositoryLocation().describe() + ": " + e.getMessage(), e);
         }
-        Map<String, Object> properties = new HashMap<>(extra);
+        Map<String, Object> properties = new HashMap<>();
         properties.put("spring.datasource.hikari.maximum-pool-size", poolSize);
         properties.putAll(repositoryProperties(home.repositoryLocation(), logName));
         GenericApplicationContext context = new GenericApplicationContext();
@@ -62,7 +52,7 @@ final class RepositoryContext {
             context.getBeanFactory().registerSingleton("capsyncHome", home);
             singletons.accept(context.getBeanFactory());
             AnnotatedBeanDefinitionReader reader = new AnnotatedBeanDefinitionReader(context);
-            reader.register(CapsyncApplication.class);
+            reader.register(RepositoryConfiguration.class);
             reader.register(configurations);
             context.refresh();
         } catch (RuntimeException e) {

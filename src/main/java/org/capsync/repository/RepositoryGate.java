@@ -1,4 +1,4 @@
-package org.capsync.run;
+package org.capsync.repository;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.capsync.definition.Durations;
 
 /**
  * Keeps a run from depending on a short-lived reader. With H2's {@code AUTO_SERVER} the first process to open the

@@ -1,20 +1,20 @@
-package org.capsync.cli;
+package org.capsync.repository;
 
 import java.sql.SQLException;
 
-import org.capsync.run.RepositoryPassword;
+import org.capsync.repository.RepositoryPassword;
 
 /**
  * Says in one line why the job repository could not be used: the usual cause is another program holding the H2 file
  * open without capsync's auto-server (an H2 console, a backup tool), which capsync must not work around by copying
  * without recording.
  */
-final class RepositoryProblems {
+public final class RepositoryProblems {
 
     private RepositoryProblems() {
     }
 
-    static String describe(Throwable e) {
+    public static String describe(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof RepositoryPassword.Unusable password) {
                 return password.getMessage(); // names the file, never the password

@@ -1,4 +1,4 @@
-package org.capsync.copy.smb;
+package org.capsync.definition;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.capsync.history;
+package org.capsync.console;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,14 +18,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
-import org.capsync.run.Durations;
+import org.capsync.definition.Durations;
 
 /**
  * Rows of a history command, written as an aligned table for a person, or as JSON or CSV for a script. The JSON and
  * CSV field names are the column keys (a public interface: see the README); times are ISO-8601 with the local
  * offset in JSON and CSV, local {@code yyyy-MM-dd HH:mm:ss} in the table.
  */
-public final class Report {
+public final class Listing {
 
     public enum Format { TABLE, JSON, CSV }
 
@@ -41,11 +41,11 @@ public final class Report {
     public record Column(String key, String header, boolean right, boolean nested, Function<Object, String> text) {
 
         public static Column left(String key, String header) {
-            return new Column(key, header, false, false, Report::text);
+            return new Column(key, header, false, false, Listing::text);
         }
 
         public static Column right(String key, String header) {
-            return new Column(key, header, true, false, Report::text);
+            return new Column(key, header, true, false, Listing::text);
         }
 
         /** A duration in milliseconds, shown as {@code 4s} or {@code 1m30s} in the table. */
@@ -55,11 +55,11 @@ public final class Report {
         }
 
         public static Column dataOnly(String key) {
-            return new Column(key, null, false, false, Report::text);
+            return new Column(key, null, false, false, Listing::text);
         }
 
         public static Column nestedList(String key) {
-            return new Column(key, null, false, true, Report::text);
+            return new Column(key, null, false, true, Listing::text);
         }
     }
 
@@ -71,12 +71,12 @@ public final class Report {
         static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     }
 
-    public Report(List<Column> columns) {
+    public Listing(List<Column> columns) {
         this.columns = List.copyOf(columns);
     }
 
     /** Adds a row: one value per column, in column order. */
-    public Report row(Object... values) {
+    public Listing row(Object... values) {
         if (values.length != columns.size()) {
             throw new IllegalArgumentException(values.length + " values for " + columns.size() + " columns");
         }

@@ -1,4 +1,4 @@
-package org.capsync.console;
+package org.capsync.history;
 
 import java.sql.Timestamp;
 import java.util.List;

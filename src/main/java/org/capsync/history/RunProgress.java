@@ -1,4 +1,4 @@
-package org.capsync.console;
+package org.capsync.history;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package org.capsync.run;
+package org.capsync.repository;
 
 import java.time.Duration;
 
@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.capsync.definition.Durations;
 
 /**
  * With H2's auto-server the first process to open the repository serves it to the others, and the connections it
