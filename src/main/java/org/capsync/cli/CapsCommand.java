@@ -1,14 +1,11 @@
 package org.capsync.cli;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import org.capsync.history.CapState;
-import org.capsync.repository.RepositoryConnection;
-import org.capsync.history.HistoryQueries;
 import org.capsync.console.Listing;
 import org.capsync.console.Listing.Column;
+import org.capsync.history.CapState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,18 +44,7 @@ public class CapsCommand implements Callable<Integer> {
     public Integer call() {
         Listing.Format format = output.format();
         String name = JobFiles.jobName(job, environment);
-        Optional<RepositoryConnection> opened = RepositoryConnection.open(environment.home());
-        if (opened.isEmpty()) {
-            throw new UsageException("no job named '" + name + "' has run: no job repository in " + environment.home().repository());
-        }
-        List<CapState> caps;
-        try (RepositoryConnection database = opened.get()) {
-            HistoryQueries queries = new HistoryQueries(database.jdbc());
-            if (!queries.hasJob(name)) {
-                throw new UsageException("no job named '" + name + "' in the job repository (jobs: " + String.join(", ", queries.jobs()) + ")");
-            }
-            caps = queries.caps(name);
-        }
+        List<CapState> caps = HistoryAccess.readJob(environment, name, queries -> queries.caps(name));
         long stale = caps.stream().filter(c -> !c.current()).count();
         List<CapState> shown = staleOnly ? caps.stream().filter(c -> !c.current()).toList() : caps;
         Listing report = new Listing(List.of(

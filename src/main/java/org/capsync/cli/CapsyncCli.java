@@ -7,10 +7,10 @@ import java.util.List;
 import org.capsync.definition.DefinitionException;
 import org.capsync.repository.JobSites;
 import org.capsync.repository.RepositoryLocation;
+import org.capsync.repository.RepositoryProblems;
 import org.capsync.run.RunLock;
 import org.capsync.run.RunSummary;
 import picocli.CommandLine;
-import org.capsync.repository.RepositoryProblems;
 
 /** Builds the command line with its subcommands and maps every failure to capsync's documented exit codes. */
 public final class CapsyncCli {

@@ -3,11 +3,11 @@ package org.capsync.cli;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
+import org.capsync.copy.smb.SmbCredentials;
 import org.capsync.definition.CapList;
 import org.capsync.definition.CapListParser;
 import org.capsync.definition.JobDefinition;
 import org.capsync.definition.JobFileParser;
-import org.capsync.copy.smb.SmbCredentials;
 import org.capsync.demo.BriefHolder;
 import org.capsync.demo.ClientSimulator;
 import org.capsync.demo.DemoSite;
@@ -62,7 +62,7 @@ public class DemoCommand implements Callable<Integer> {
         RunSummary summary;
         try (ClientSimulator brief = ClientSimulator.hold(site.capFile(DemoSite.BRIEFLY_HELD), Duration.ofMinutes(1));
              ClientSimulator held = ClientSimulator.hold(site.capFile(DemoSite.HELD), Duration.ofMinutes(5));
-             BriefHolder letGo = BriefHolder.releaseAfterRefusal(brief, home, DemoSite.BRIEFLY_HELD, Duration.ofSeconds(3))) {
+             BriefHolder letGo = BriefHolder.releaseAfterRefusal(brief, home, job.name(), DemoSite.BRIEFLY_HELD, Duration.ofSeconds(3))) {
             summary = RunCommand.run(environment, home, job, caps, SmbCredentials.GUEST, false);
         }
         environment.out().println();

@@ -4,14 +4,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import org.capsync.history.Execution;
-import org.capsync.repository.RepositoryConnection;
-import org.capsync.history.HistoryQueries;
 import org.capsync.console.Listing;
 import org.capsync.console.Listing.Column;
+import org.capsync.history.Execution;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,22 +52,9 @@ public class HistoryCommand implements Callable<Integer> {
         }
         Instant from = since == null ? null : TimeArguments.since("--since", since, Clock.systemDefaultZone());
         String name = job == null ? null : JobFiles.jobName(job, environment);
-        List<Execution> executions;
-        Optional<RepositoryConnection> opened = RepositoryConnection.open(environment.home());
-        if (opened.isEmpty()) {
-            if (name != null) {
-                throw new UsageException("no job named '" + name + "' has run: no job repository in " + environment.home().repository());
-            }
-            executions = List.of();
-        } else {
-            try (RepositoryConnection database = opened.get()) {
-                HistoryQueries queries = new HistoryQueries(database.jdbc());
-                if (name != null && !queries.hasJob(name)) {
-                    throw new UsageException("no job named '" + name + "' in the job repository (jobs: " + String.join(", ", queries.jobs()) + ")");
-                }
-                executions = queries.executions(name, from, limit);
-            }
-        }
+        List<Execution> executions = name == null
+                ? HistoryAccess.read(environment, queries -> queries.executions(null, from, limit)).orElse(List.of())
+                : HistoryAccess.readJob(environment, name, queries -> queries.executions(name, from, limit));
         report(executions, format == Listing.Format.TABLE).write(format, environment.out());
         if (format == Listing.Format.TABLE && executions.isEmpty()) {
             environment.out().println("(no executions" + (name == null ? "" : " of " + name) + (from == null ? "" : " since " + Listing.text(from)) + ")");

@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import org.capsync.repository.RepositoryConnection;
-import org.capsync.history.Purge;
 import org.capsync.console.Listing;
 import org.capsync.console.Listing.Column;
+import org.capsync.history.Purge;
+import org.capsync.repository.RepositoryConnection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -7,11 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.ZoneId;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import org.capsync.repository.RepositoryConnection;
-import org.capsync.history.HistoryQueries;
 import org.capsync.report.HtmlReport;
 import org.capsync.report.RunReport;
 import org.capsync.report.RunReports;
@@ -62,19 +59,8 @@ public class ReportCommand implements Callable<Integer> {
         if (target.getParent() == null || !Files.isDirectory(target.getParent())) {
             throw new UsageException("cannot write " + target + ": no folder " + target.getParent());
         }
-        Optional<RepositoryConnection> opened = RepositoryConnection.open(environment.home());
-        if (opened.isEmpty()) {
-            throw new UsageException("no runs recorded in " + environment.home().root() + " yet: nothing to report on");
-        }
-        RunReport report;
-        try (RepositoryConnection database = opened.get()) {
-            HistoryQueries queries = new HistoryQueries(database.jdbc());
-            if (!queries.hasJob(name)) {
-                throw new UsageException("no runs of job '" + name + "' in the job repository (jobs: "
-                        + String.join(", ", queries.jobs()) + ")");
-            }
-            report = new RunReports(queries, Clock.systemUTC()).report(name, runs);
-        }
+        RunReport report = HistoryAccess.readJob(environment, name,
+                queries -> new RunReports(queries, Clock.systemUTC()).report(name, runs));
         write(target, new HtmlReport(ZoneId.systemDefault()).render(report));
         long stale = report.caps().stream().filter(RunReport.CapRow::isStale).count();
         environment.out().println(name + ": report on " + report.runs().size() + " executions, " + report.caps().size()

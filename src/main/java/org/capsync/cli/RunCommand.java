@@ -12,27 +12,29 @@ import java.util.function.BiConsumer;
 import javax.sql.DataSource;
 
 import org.capsync.console.ConsoleMode;
-import org.capsync.logging.JobLogging;
 import org.capsync.console.LiveConsole;
-import org.capsync.history.ProgressProbe;
 import org.capsync.console.RunDisplay;
 import org.capsync.console.Style;
 import org.capsync.copy.smb.SmbCredentials;
-import org.capsync.definition.SmbLocation;
 import org.capsync.copy.smb.SmbSessions;
 import org.capsync.definition.Cap;
 import org.capsync.definition.CapList;
 import org.capsync.definition.CapListParser;
 import org.capsync.definition.JobDefinition;
 import org.capsync.definition.JobFileParser;
+import org.capsync.definition.SmbLocation;
 import org.capsync.definition.SourceFiles;
+import org.capsync.history.HistoryQueries;
+import org.capsync.history.ProgressProbe;
+import org.capsync.logging.JobLogging;
 import org.capsync.ops.RunReporting;
 import org.capsync.repository.CapsyncHome;
-import org.capsync.run.DistributionJobConfiguration;
-import org.capsync.run.GracefulStop;
 import org.capsync.repository.JobSites;
+import org.capsync.repository.RepositoryContext;
 import org.capsync.repository.RepositoryGate;
 import org.capsync.repository.RepositoryHandOver;
+import org.capsync.run.DistributionJobConfiguration;
+import org.capsync.run.GracefulStop;
 import org.capsync.run.RunCoordinator;
 import org.capsync.run.RunLock;
 import org.capsync.run.RunSummary;
@@ -41,7 +43,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import org.capsync.repository.RepositoryContext;
 
 /**
  * {@code capsync run JOB}: distributes the job's files to every CAP, resuming the last run if it did not finish. After
@@ -151,7 +152,7 @@ public class RunCommand implements Callable<Integer> {
      * repository before the summary line is printed.
      */
     static RunSummary run(CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps,
-            SmbCredentials credentials, boolean startNew, boolean quiet, BiConsumer<RunSummary, JdbcTemplate> afterRun)
+            SmbCredentials credentials, boolean startNew, boolean quiet, BiConsumer<RunSummary, HistoryQueries> afterRun)
             throws Exception {
         ConsoleMode mode = ConsoleMode.choose(environment.terminal(), quiet);
         JobLogging.configure(home.logs(), job.name(), mode.attemptsThreshold());
@@ -173,13 +174,13 @@ public class RunCommand implements Callable<Integer> {
                 RunCoordinator coordinator = context.getBean(RunCoordinator.class);
                 stop.onSignal(coordinator::stopRunning);
                 try (RunDisplay display = mode == ConsoleMode.LIVE
-                        ? LiveConsole.start(environment.out(), job.name(), new ProgressProbe(context.getBean(JdbcTemplate.class), job.name()),
+                        ? LiveConsole.start(environment.out(), job.name(), new ProgressProbe(context.getBean(DataSource.class), job.name()),
                                 Style.forTerminal(environment.env()), environment.env())
                         : RunDisplay.none()) {
                     summary = coordinator.run(startNew);
                 }
                 // Still under the run lock: the next run's report cannot overtake this one.
-                afterRun.accept(summary, context.getBean(JdbcTemplate.class));
+                afterRun.accept(summary, HistoryQueries.on(context.getBean(DataSource.class)));
                 // The job is done: let its next run start, but keep serving the repository to runs of other jobs
                 // that joined this process's server, whose connections would break if it exited now.
                 lock.close();

@@ -5,15 +5,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import org.capsync.history.Execution;
-import org.capsync.repository.RepositoryConnection;
-import org.capsync.history.HistoryQueries;
-import org.capsync.history.PairOutcome;
 import org.capsync.console.Listing;
 import org.capsync.console.Listing.Column;
+import org.capsync.history.Execution;
+import org.capsync.history.PairOutcome;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,18 +45,15 @@ public class ShowCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Listing.Format format = output.format();
-        Optional<RepositoryConnection> opened = RepositoryConnection.open(environment.home());
-        if (opened.isEmpty()) {
-            throw new UsageException("no execution " + executionId + ": no job repository in " + environment.home().repository());
+        record Shown(Execution execution, List<PairOutcome> pairs) {
         }
-        Execution execution;
-        List<PairOutcome> pairs;
-        try (RepositoryConnection database = opened.get()) {
-            HistoryQueries queries = new HistoryQueries(database.jdbc());
-            execution = queries.execution(executionId)
-                    .orElseThrow(() -> new UsageException("no execution " + executionId + " in the job repository (capsync history lists them)"));
-            pairs = queries.handledBy(executionId, attempts);
-        }
+        Shown shown = HistoryAccess.read(environment, queries -> queries.execution(executionId)
+                        .map(e -> new Shown(e, queries.handledBy(executionId, attempts))))
+                .flatMap(found -> found)
+                .orElseThrow(() -> new UsageException("no execution " + executionId
+                        + " in the job repository (capsync history lists them)"));
+        Execution execution = shown.execution();
+        List<PairOutcome> pairs = shown.pairs();
         var out = environment.out();
         if (format == Listing.Format.TABLE) {
             out.println(heading(execution));

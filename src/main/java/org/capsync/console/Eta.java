@@ -3,6 +3,7 @@ package org.capsync.console;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+
 import org.capsync.history.RunProgress;
 
 /**

@@ -1,15 +1,11 @@
 package org.capsync.demo;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 
+import org.capsync.history.HistoryQueries;
 import org.capsync.repository.CapsyncHome;
-import org.capsync.repository.RepositoryLocation;
-import org.capsync.repository.RepositoryPassword;
+import org.capsync.repository.RepositoryConnection;
 
 /**
  * The demo's client that "lets go after a few seconds": it lets go a little while after capsync has found its file in
@@ -23,11 +19,12 @@ public final class BriefHolder implements AutoCloseable {
         this.watcher = watcher;
     }
 
-    public static BriefHolder releaseAfterRefusal(ClientSimulator client, CapsyncHome home, String cap, Duration after) {
+    public static BriefHolder releaseAfterRefusal(ClientSimulator client, CapsyncHome home, String job, String cap,
+            Duration after) {
         Thread watcher = new Thread(() -> {
             try {
                 long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-                while (System.nanoTime() < deadline && !refused(home, cap)) {
+                while (System.nanoTime() < deadline && !refused(home, job, cap)) {
                     Thread.sleep(200);
                 }
                 Thread.sleep(after.toMillis());
@@ -42,16 +39,16 @@ public final class BriefHolder implements AutoCloseable {
         return new BriefHolder(watcher);
     }
 
-    private static boolean refused(CapsyncHome home, String cap) {
-        RepositoryLocation repository = home.repositoryLocation();
-        try (Connection c = DriverManager.getConnection(repository.jdbcUrl(), repository.user(), repository.password());
-             PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM CAPSYNC_ATTEMPT a JOIN CAPSYNC_PAIR p ON p.PAIR_ID = a.PAIR_ID "
-                     + "WHERE p.CAP_NAME = ? AND a.RESULT = 'IN_USE' AND p.JOB_INSTANCE_ID = (SELECT MAX(JOB_INSTANCE_ID) FROM CAPSYNC_PAIR)")) {
-            s.setString(1, cap);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() && rs.getInt(1) > 0;
+    private static boolean refused(CapsyncHome home, String job, String cap) {
+        try {
+            Optional<RepositoryConnection> opened = RepositoryConnection.openWhileARunHoldsIt(home);
+            if (opened.isEmpty()) {
+                return false;
             }
-        } catch (SQLException | RepositoryPassword.Unusable notYet) {
+            try (RepositoryConnection repository = opened.get()) {
+                return new HistoryQueries(repository.jdbc()).inUseAttempts(job, cap) > 0;
+            }
+        } catch (RuntimeException notYet) {
             // the run has not created its tables yet
             return false;
         }

@@ -3,7 +3,6 @@ package org.capsync.history;
 import java.time.Duration;
 import java.time.Instant;
 
-import org.capsync.run.RunOutcomeListener;
 
 /**
  * One job execution as {@code capsync history} lists it. The counts are the (CAP, file) pairs this execution itself
@@ -16,13 +15,6 @@ import org.capsync.run.RunOutcomeListener;
  */
 public record Execution(long executionId, String job, long instanceId, String status, Instant start, Instant end,
         int copied, int unchanged, int skipped, int failed, int remaining, Long restartOf, String exitMessage) {
-
-    static String status(String batchStatus, String exitCode) {
-        if ("COMPLETED".equals(batchStatus) && RunOutcomeListener.COMPLETED_WITH_SKIPS.equals(exitCode)) {
-            return RunOutcomeListener.COMPLETED_WITH_SKIPS;
-        }
-        return batchStatus == null ? "UNKNOWN" : batchStatus;
-    }
 
     /** Start to end, or to now for an execution still going; null if it never started. */
     public Duration duration(Instant now) {

@@ -5,11 +5,16 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import javax.sql.DataSource;
+
+import org.capsync.repository.PairStatus;
+import org.capsync.repository.RunStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -26,10 +31,30 @@ public final class HistoryQueries {
             + "(SELECT MAX(n.JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION n WHERE n.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID) AS LATEST "
             + "FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID ";
 
+    /** At most this many names of stale CAPs in a {@link JobStanding}. */
+    static final int STALE_NAMES = 100;
+
+    /**
+     * For each stale pair of the instance: the start of the earliest execution of the instances after the last one in
+     * which that (CAP, file) was current, i.e. the first execution that left it not current.
+     */
+    private static final String STALE_SINCE = "SELECT COUNT(*), MIN(SINCE) FROM ("
+            + "SELECT (SELECT MIN(e.START_TIME) FROM CAPSYNC_PAIR q JOIN BATCH_JOB_EXECUTION e ON e.JOB_INSTANCE_ID = q.JOB_INSTANCE_ID "
+            + "        WHERE q.JOB_NAME = p.JOB_NAME AND q.CAP_NAME = p.CAP_NAME AND q.FILE_NAME = p.FILE_NAME "
+            + "          AND q.JOB_INSTANCE_ID > COALESCE((SELECT MAX(c.JOB_INSTANCE_ID) FROM CAPSYNC_PAIR c "
+            + "              WHERE c.JOB_NAME = p.JOB_NAME AND c.CAP_NAME = p.CAP_NAME AND c.FILE_NAME = p.FILE_NAME "
+            + "                AND c.STATUS IN " + PairStatus.currentInSql() + "), -1)) AS SINCE "
+            + "FROM CAPSYNC_PAIR p WHERE p.JOB_INSTANCE_ID = ? AND p.STATUS NOT IN " + PairStatus.currentInSql() + ") STALE_PAIRS";
+
     private final JdbcClient jdbc;
 
     public HistoryQueries(JdbcClient jdbc) {
         this.jdbc = jdbc;
+    }
+
+    /** Queries over the repository that {@code dataSource} reaches (a run's pool, for instance). */
+    public static HistoryQueries on(DataSource dataSource) {
+        return new HistoryQueries(JdbcClient.create(dataSource));
     }
 
     /** The names of the jobs the repository has executions of, sorted. */
@@ -79,7 +104,7 @@ public final class HistoryQueries {
         Long previous = rs.wasNull() ? null : restartOf;
         String message = rs.getString("EXIT_MESSAGE");
         return new ExecutionRow(id, rs.getString("JOB_NAME"), rs.getLong("JOB_INSTANCE_ID"),
-                Execution.status(rs.getString("STATUS"), rs.getString("EXIT_CODE")), instant(rs, "START_TIME"),
+                RunStatus.of(rs.getString("STATUS"), rs.getString("EXIT_CODE")), instant(rs, "START_TIME"),
                 instant(rs, "END_TIME"), previous, rs.getLong("LATEST") == id,
                 message == null || message.isBlank() ? null : message);
     }
@@ -102,7 +127,7 @@ public final class HistoryQueries {
         Map<Long, Integer> remaining = new HashMap<>();
         if (!openInstances.isEmpty()) {
             jdbc.sql("SELECT JOB_INSTANCE_ID, COUNT(*) FROM CAPSYNC_PAIR WHERE JOB_INSTANCE_ID IN (:instances) "
-                            + "AND STATUS IN ('PENDING', 'RETRY') GROUP BY JOB_INSTANCE_ID")
+                            + "AND STATUS IN " + PairStatus.unfinishedInSql() + " GROUP BY JOB_INSTANCE_ID")
                     .param("instances", openInstances)
                     .query((ResultSet rs) -> {
                         remaining.put(rs.getLong(1), rs.getInt(2));
@@ -140,7 +165,7 @@ public final class HistoryQueries {
                     // A pair whose row a later execution took over was left unfinished here: in use, to be retried.
                     String status = finishedHere ? rs.getString("STATUS") : "RETRY";
                     String result = rs.getString("LAST_RESULT");
-                    boolean success = "COPIED".equals(result) || "UNCHANGED".equals(result);
+                    boolean success = PairStatus.current(result);
                     long bytes = rs.getLong("BYTES");
                     Long written = finishedHere && "COPIED".equals(status) && !rs.wasNull() ? bytes : null;
                     Instant lastStarted = instant(rs, "LAST_STARTED");
@@ -201,7 +226,7 @@ public final class HistoryQueries {
      * through the restart-cursor index: H2 cannot read an index backwards, so MAX over a million pairs would scan
      * them all.
      */
-    private Long latestPlannedInstance(String job) {
+    Long latestPlannedInstance(String job) {
         List<Long> instances = jdbc.sql("SELECT JOB_INSTANCE_ID FROM BATCH_JOB_INSTANCE WHERE JOB_NAME = ? "
                 + "ORDER BY JOB_INSTANCE_ID DESC").param(job).query(Long.class).list();
         for (Long instance : instances) {
@@ -249,7 +274,7 @@ public final class HistoryQueries {
 
     private PairRow lastSuccess(String job, PairRow row) {
         return jdbc.sql("SELECT " + PairRow.COLUMNS + " FROM CAPSYNC_PAIR WHERE JOB_NAME = ? AND CAP_NAME = ? "
-                        + "AND FILE_NAME = ? AND STATUS IN ('COPIED', 'UNCHANGED') "
+                        + "AND FILE_NAME = ? AND STATUS IN " + PairStatus.currentInSql() + " "
                         + "ORDER BY JOB_INSTANCE_ID DESC FETCH FIRST 1 ROW ONLY")
                 .params(job, row.cap(), row.file()).query(PairRow::of).optional().orElse(null);
     }
@@ -265,6 +290,45 @@ public final class HistoryQueries {
                 .optional().orElse(new RunStart(null, null));
     }
 
+    /**
+     * Where the job's CAPs stand after its latest planned run, in figures (for metrics and hooks); empty if no run of
+     * the job has planned its pairs yet.
+     */
+    public Optional<JobStanding> standing(String job) {
+        Long instance = latestPlannedInstance(job);
+        if (instance == null) {
+            return Optional.empty();
+        }
+        Map<PairStatus, Integer> pairs = new EnumMap<>(PairStatus.class);
+        for (PairStatus status : PairStatus.values()) {
+            pairs.put(status, 0);
+        }
+        jdbc.sql("SELECT STATUS, COUNT(*) FROM CAPSYNC_PAIR WHERE JOB_INSTANCE_ID = ? GROUP BY STATUS").param(instance)
+                .query((ResultSet rs) -> {
+                    pairs.put(PairStatus.valueOf(rs.getString(1)), rs.getInt(2));
+                });
+        record Stale(int count, Instant since) {
+        }
+        Stale stale = jdbc.sql(STALE_SINCE).param(instance)
+                .query((rs, n) -> new Stale(rs.getInt(1), instant(rs, 2))).single();
+        List<String> names = jdbc.sql("SELECT DISTINCT CAP_NAME FROM CAPSYNC_PAIR WHERE JOB_INSTANCE_ID = ? "
+                        + "AND STATUS NOT IN " + PairStatus.currentInSql() + " ORDER BY CAP_NAME FETCH FIRST "
+                        + STALE_NAMES + " ROWS ONLY")
+                .param(instance).query(String.class).list();
+        return Optional.of(new JobStanding(instance, pairs, stale.count(), names, stale.since()));
+    }
+
+    /** How many attempts of the job's latest planned run found {@code cap}'s file in use. */
+    public int inUseAttempts(String job, String cap) {
+        Long instance = latestPlannedInstance(job);
+        if (instance == null) {
+            return 0;
+        }
+        return jdbc.sql("SELECT COUNT(*) FROM CAPSYNC_ATTEMPT a JOIN CAPSYNC_PAIR p ON p.PAIR_ID = a.PAIR_ID "
+                        + "WHERE p.JOB_INSTANCE_ID = ? AND p.CAP_NAME = ? AND a.RESULT = 'IN_USE'")
+                .params(instance, cap).query(Integer.class).single();
+    }
+
     /** One CAPSYNC_PAIR row as the CAP state needs it. */
     private record PairRow(long instanceId, String cap, String path, String file, String status, String sha256,
             Instant lastAttempt, String error) {
@@ -277,11 +341,16 @@ public final class HistoryQueries {
         }
 
         boolean success() {
-            return status.equals("COPIED") || status.equals("UNCHANGED");
+            return PairStatus.current(status);
         }
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    static Instant instant(ResultSet rs, int column) throws SQLException {
         Timestamp t = rs.getTimestamp(column);
         return t == null ? null : t.toInstant();
     }

@@ -9,9 +9,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import org.capsync.repository.CapsyncHome;
+import org.capsync.repository.RepositoryConnection;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.FileSystemUtils;
-import org.capsync.repository.RepositoryConnection;
 
 /**
  * {@code capsync purge}: Spring Batch has no purge. Removes whole runs (job instances) whose every execution ended

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 
+import org.capsync.history.JobStanding;
 import org.capsync.repository.PairStatus;
 
 /**
@@ -74,7 +75,7 @@ public class MetricsWriter {
             sample(out, "capsync_last_run_pairs", job + ",outcome=\"skipped\"", Integer.toString(report.summary().skipped()));
             sample(out, "capsync_last_run_pairs", job + ",outcome=\"failed\"", Integer.toString(report.summary().failed()));
         }
-        CapState caps = report.caps();
+        JobStanding caps = report.caps();
         if (caps != null) {
             gauge(out, "capsync_caps", "(CAP, file) pairs of the job's latest run by status (one per CAP for a one-file job).");
             for (PairStatus status : PairStatus.values()) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 import org.capsync.definition.JobDefinition;
+import org.capsync.history.JobStanding;
 import org.capsync.run.RunSummary;
 
 /**
@@ -19,9 +20,9 @@ import org.capsync.run.RunSummary;
  * @param message  why the run ended early, or null
  */
 public record RunEnd(String job, Path jobFile, Instant started, Instant ended, int exitCode, String status,
-        RunSummary summary, CapState caps, String message) {
+        RunSummary summary, JobStanding caps, String message) {
 
-    public static RunEnd of(JobDefinition definition, Instant started, Instant ended, RunSummary summary, CapState caps) {
+    public static RunEnd of(JobDefinition definition, Instant started, Instant ended, RunSummary summary, JobStanding caps) {
         return new RunEnd(definition.name(), definition.file(), started, ended, summary.exitCode(), summary.status(),
                 summary, caps, null);
     }

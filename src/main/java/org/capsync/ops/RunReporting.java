@@ -6,11 +6,12 @@ import java.time.Instant;
 import java.util.Map;
 
 import org.capsync.definition.JobDefinition;
+import org.capsync.history.HistoryQueries;
+import org.capsync.history.JobStanding;
 import org.capsync.run.RunSummary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * What follows every {@code capsync run} of a job: its Prometheus metrics file (in the job file's {@code metrics:}
@@ -65,10 +66,10 @@ public class RunReporting {
     }
 
     /** After the job ran (whatever its status): reads where the CAPs stand from the repository, then reports. */
-    public void afterRun(Instant started, RunSummary summary, JdbcTemplate repository) {
-        CapState caps = null;
+    public void afterRun(Instant started, RunSummary summary, HistoryQueries history) {
+        JobStanding caps = null;
         try {
-            caps = new CapStateQuery(repository).latest(definition.name()).orElse(null);
+            caps = history.standing(definition.name()).orElse(null);
         } catch (DataAccessException e) {
             log.warn("{}: cannot read the CAPs' state for monitoring: {}", definition.name(), e.getMessage());
         }

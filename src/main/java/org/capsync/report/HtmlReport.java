@@ -1,19 +1,18 @@
 package org.capsync.report;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 
+import org.capsync.definition.Durations;
 import org.capsync.report.RunReport.Attempt;
 import org.capsync.report.RunReport.CapRow;
 import org.capsync.report.RunReport.Cell;
 import org.capsync.report.RunReport.FileCell;
 import org.capsync.report.RunReport.Run;
 import org.capsync.report.RunReport.Stale;
-import org.capsync.definition.Durations;
 
 /**
  * The run report as one self-contained HTML page: inline CSS, a few lines of inline JavaScript and an inline SVG

@@ -1,17 +1,16 @@
 package org.capsync.repository;
 
-import java.nio.file.Files;
-import java.time.Duration;
-import java.util.Optional;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.capsync.repository.CapsyncHome;
-import org.h2.api.ErrorCode;
 import org.capsync.repository.RepositoryGate;
 import org.capsync.repository.RepositoryLocation;
 import org.capsync.repository.RepositoryPassword;
+import org.h2.api.ErrorCode;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
@@ -44,6 +43,17 @@ public final class RepositoryConnection implements AutoCloseable {
         return open(home, false);
     }
 
+    /**
+     * The repository under {@code home} for queries while a run has it open, or empty while none has: a watcher that
+     * polls for what a run records never keeps a starting run waiting at the {@link RepositoryGate}.
+     */
+    public static Optional<RepositoryConnection> openWhileARunHoldsIt(CapsyncHome home) {
+        if (home.repositoryLocation() instanceof RepositoryLocation.EmbeddedH2 h2 && !h2.heldOpen()) {
+            return Optional.empty();
+        }
+        return open(home, false);
+    }
+
     /** The repository under {@code home} for purging, or empty when no run was ever recorded there. */
     public static Optional<RepositoryConnection> openForWriting(CapsyncHome home) {
         return open(home, true);
@@ -53,37 +63,30 @@ public final class RepositoryConnection implements AutoCloseable {
         if (home.repositoryLocation().shared()) {
             return openShared(home.repositoryLocation());
         }
-        if (!Files.isRegularFile(home.repository().resolve("capsync.mv.db"))) {
+        RepositoryLocation.EmbeddedH2 location = (RepositoryLocation.EmbeddedH2) home.repositoryLocation();
+        if (!location.exists()) {
             return Optional.empty();
         }
-        RepositoryLocation.EmbeddedH2 location = (RepositoryLocation.EmbeddedH2) home.repositoryLocation();
-        try {
-            return Optional.of(openEmbedded(home, location, write));
-        } catch (RepositoryPassword.NotSet earlierCapsync) {
+        if (RepositoryPassword.earlierCapsyncs(location)) {
             // A repository of an earlier capsync, still on H2's empty password: set it while no other process opens
             // the repository (two opening the file at once trip over H2's lock file), then open it as usual.
             try (RepositoryGate alone = RepositoryGate.exclusive(home, RUN_OPENING_WAIT)) {
-                location.setPassword();
+                location.upgradeEarlierCapsyncs();
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot open the job repository " + home.repository() + ": " + e.getMessage(), e);
             }
-            try {
-                return Optional.of(openEmbedded(home, location, write));
-            } catch (RepositoryPassword.NotSet stillRefused) {
-                throw stillRefused.refused();
-            }
         }
+        return Optional.of(openEmbedded(home, location, write));
     }
 
-    private static RepositoryConnection openEmbedded(CapsyncHome home, RepositoryLocation.EmbeddedH2 location, boolean write)
-            throws RepositoryPassword.NotSet {
+    private static RepositoryConnection openEmbedded(CapsyncHome home, RepositoryLocation.EmbeddedH2 location, boolean write) {
         RepositoryGate gate = RepositoryGate.forReading(home, RUN_OPENING_WAIT);
         try {
             String shared = home.jdbcUrl() + ";IFEXISTS=TRUE";
             // No process holds the repository (H2 writes the lock file only while an AUTO_SERVER owner has it open):
             // read the file directly, read-only. That skips H2's lock-file handshake (most of a second), never makes
             // this process a server, and its shared file lock makes a writer that ignored the gate fail, not corrupt.
-            boolean held = Files.exists(home.repository().resolve("capsync.lock.db"));
+            boolean held = location.heldOpen();
             String url = write || held ? shared : withoutAutoServer(shared) + ";ACCESS_MODE_DATA=r";
             SingleConnectionDataSource dataSource;
             try {
@@ -99,7 +102,7 @@ public final class RepositoryConnection implements AutoCloseable {
         } catch (SQLException e) {
             gate.close();
             throw new IllegalStateException("cannot open the job repository " + home.repository() + ": " + e.getMessage(), e);
-        } catch (RuntimeException | RepositoryPassword.NotSet e) {
+        } catch (RuntimeException e) {
             gate.close();
             throw e;
         }

@@ -34,7 +34,7 @@ public final class RepositoryContext {
     public static ConfigurableApplicationContext open(CapsyncHome home, String logName, int poolSize,
             Consumer<ConfigurableListableBeanFactory> singletons, Class<?>... configurations) {
         try {
-            RepositoryOpening.setPasswordOfAnEarlierRepository(home.repositoryLocation());
+            RepositoryOpening.upgradeEarlierCapsyncs(home.repositoryLocation());
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open " + home.repositoryLocation().describe() + ": " + e.getMessage(), e);
         }

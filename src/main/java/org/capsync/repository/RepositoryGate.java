@@ -10,9 +10,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.function.Supplier;
 
+import org.capsync.definition.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.capsync.definition.Durations;
 
 /**
  * Keeps a run from depending on a short-lived reader. With H2's {@code AUTO_SERVER} the first process to open the
@@ -88,7 +88,8 @@ public final class RepositoryGate implements AutoCloseable {
                     return new RepositoryGate(channel, null);
                 }
                 if (sayWhenWaiting) {
-                    log.info("waiting for a history query to close the job repository");
+                    // On the console too, not only in the job's log: the run may wait here for minutes.
+                    log.warn("waiting for a history query to close the job repository");
                     sayWhenWaiting = false;
                 }
                 Thread.sleep(POLL.toMillis());

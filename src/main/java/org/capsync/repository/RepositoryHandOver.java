@@ -4,10 +4,10 @@ import java.time.Duration;
 
 import javax.sql.DataSource;
 
+import org.capsync.definition.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.capsync.definition.Durations;
 
 /**
  * With H2's auto-server the first process to open the repository serves it to the others, and the connections it

@@ -151,21 +151,29 @@ public sealed interface RepositoryLocation {
 
         /**
          * A connection to this repository at {@code url} ({@link #jdbcUrl()} or a variant of it) with the stored
-         * password, created first for a new repository.
-         *
-         * @throws RepositoryPassword.NotSet for a repository an earlier capsync created with H2's empty password:
-         *                                   {@link #setPassword()}, then connect again
+         * password, created first for a new repository. A repository an earlier capsync created with H2's empty
+         * password gets the stored one first: best with the {@link RepositoryGate} held exclusively (it also holds
+         * without, see {@link RepositoryPassword#set}).
          */
-        public Connection connect(String url) throws SQLException, RepositoryPassword.NotSet {
+        public Connection connect(String url) throws SQLException {
             return RepositoryPassword.connect(this, url);
         }
 
-        /**
-         * Sets the stored password (generated now if there is none) on a repository an earlier capsync created with
-         * H2's empty one. Call it with the {@link RepositoryGate} held exclusively.
-         */
-        public void setPassword() throws SQLException {
-            RepositoryPassword.set(this);
+        /** Sets the password of a repository an earlier capsync left on H2's empty one; nothing otherwise. */
+        void upgradeEarlierCapsyncs() throws SQLException {
+            if (RepositoryPassword.earlierCapsyncs(this)) {
+                connect(jdbcUrl()).close();
+            }
+        }
+
+        /** Whether a process has the repository open as its auto-server owner (H2 keeps a lock file while it does). */
+        boolean heldOpen() {
+            return Files.exists(folder.resolve("capsync.lock.db"));
+        }
+
+        /** Whether the repository exists yet. */
+        boolean exists() {
+            return Files.isRegularFile(folder.resolve("capsync.mv.db"));
         }
 
         @Override

@@ -1,6 +1,5 @@
 package org.capsync.repository;
 
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.ExecutionException;
@@ -42,30 +41,14 @@ public final class RepositoryOpening {
      * Sets the password of a repository an earlier capsync left without one (no password file beside it yet), before
      * the run's properties are read; does nothing otherwise. Call it with the {@link RepositoryGate} held exclusively.
      */
-    public static void setPasswordOfAnEarlierRepository(RepositoryLocation repository) throws SQLException {
-        if (repository instanceof RepositoryLocation.EmbeddedH2 h2 && !Files.exists(h2.passwordFile())
-                && Files.exists(h2.passwordFile().resolveSibling("capsync.mv.db"))) {
-            try (Connection upgraded = firstConnection(h2)) {
-                // connected once with the password set: the run's pool opens with it
-            }
+    static void upgradeEarlierCapsyncs(RepositoryLocation repository) throws SQLException {
+        if (repository instanceof RepositoryLocation.EmbeddedH2 h2) {
+            h2.upgradeEarlierCapsyncs();
         }
     }
 
     private static Connection firstConnection(RepositoryLocation repository) throws SQLException {
-        if (!(repository instanceof RepositoryLocation.EmbeddedH2 h2)) {
-            return null;
-        }
-        try {
-            try {
-                return h2.connect(h2.jdbcUrl());
-            } catch (RepositoryPassword.NotSet earlierCapsync) {
-                // A run opens the repository holding the RepositoryGate exclusively: no other process opens it now.
-                h2.setPassword();
-                return h2.connect(h2.jdbcUrl());
-            }
-        } catch (RepositoryPassword.NotSet stillRefused) {
-            throw stillRefused.refused();
-        }
+        return repository instanceof RepositoryLocation.EmbeddedH2 h2 ? h2.connect(h2.jdbcUrl()) : null;
     }
 
     /** The open pool, once it is; or what opening it threw, as it was thrown. */

@@ -66,13 +66,31 @@ public final class RepositoryPassword {
 
     /**
      * A connection to the embedded repository at {@code url} (its own JDBC URL, or a variant such as a read-only one)
-     * with the stored password.
+     * with the stored password. A repository an earlier capsync made with H2's empty password gets the stored one
+     * first ({@link #set}): the one way every capsync process upgrades it.
      *
-     * @throws NotSet when the repository has no password from capsync yet (made by an earlier capsync with H2's empty
-     *                one, or its password file was lost): {@link #set} it, then connect again
+     * @throws Unusable when the repository refuses the stored password even then, or the file is unusable
      */
-    static Connection connect(RepositoryLocation.EmbeddedH2 location, String url) throws SQLException, NotSet {
-        if (!Files.exists(location.folder().resolve(FILE)) && Files.exists(location.folder().resolve(DATABASE_FILE))) {
+    static Connection connect(RepositoryLocation.EmbeddedH2 location, String url) throws SQLException {
+        try {
+            return connectWithStored(location, url);
+        } catch (NotSet earlierCapsync) {
+            set(location);
+            try {
+                return connectWithStored(location, url);
+            } catch (NotSet stillRefused) {
+                throw refused(location);
+            }
+        }
+    }
+
+    /** Whether the repository exists without a password file: made by an earlier capsync, on H2's empty password. */
+    static boolean earlierCapsyncs(RepositoryLocation.EmbeddedH2 location) {
+        return !Files.exists(location.folder().resolve(FILE)) && Files.exists(location.folder().resolve(DATABASE_FILE));
+    }
+
+    private static Connection connectWithStored(RepositoryLocation.EmbeddedH2 location, String url) throws SQLException, NotSet {
+        if (earlierCapsyncs(location)) {
             throw new NotSet(location);
         }
         String password = read(location.folder());
@@ -227,17 +245,9 @@ public final class RepositoryPassword {
     }
 
     /** The repository does not take the stored password (yet): see {@link #set}. */
-    public static final class NotSet extends Exception {
-        private final transient RepositoryLocation.EmbeddedH2 location;
-
+    private static final class NotSet extends Exception {
         NotSet(RepositoryLocation.EmbeddedH2 location) {
             super("the job repository in " + location.folder() + " has no password from capsync yet", null, false, false);
-            this.location = location;
-        }
-
-        /** What to say when the repository refuses the password even after {@link #set}. */
-        public Unusable refused() {
-            return RepositoryPassword.refused(location);
         }
     }
 

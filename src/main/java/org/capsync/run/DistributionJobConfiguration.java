@@ -8,12 +8,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import org.capsync.copy.CapTransport;
+import org.capsync.copy.CapTransports;
 import org.capsync.copy.LockToken;
 import org.capsync.copy.TargetCopier;
 import org.capsync.copy.smb.SmbCredentials;
 import org.capsync.copy.smb.SmbSessions;
 import org.capsync.definition.CapList;
 import org.capsync.definition.JobDefinition;
+import org.capsync.repository.CapsyncHome;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.launch.JobOperator;
@@ -37,8 +39,6 @@ import org.springframework.context.annotation.ScopedProxyMode;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.capsync.copy.CapTransports;
-import org.capsync.repository.CapsyncHome;
 
 /**
  * The distribution job: snapshot → plan → distribute (partitioned over the PENDING pairs) → retry. Thin by design: the

@@ -6,11 +6,11 @@ import java.time.Instant;
 
 import org.capsync.copy.CopyOutcome;
 import org.capsync.copy.TargetCopier;
+import org.capsync.definition.Durations;
 import org.capsync.definition.RetrySettings;
+import org.capsync.repository.PairStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.capsync.definition.Durations;
-import org.capsync.repository.PairStatus;
 
 /**
  * One attempt at one pair, and the decision that follows: copied or unchanged, failed for good, or in use, which means

@@ -18,10 +18,10 @@ import org.capsync.copy.FileDigest;
 import org.capsync.copy.SourceFile;
 import org.capsync.copy.TargetFile;
 import org.capsync.definition.Cap;
+import org.capsync.repository.PairStatus;
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
-import org.capsync.repository.PairStatus;
 
 /**
  * capsync's tables: the snapshot of each job instance and one row per (CAP, file), which is both the outcome record and
@@ -218,7 +218,8 @@ public class PairStore {
     }
 
     public int notCurrent(long instanceId) {
-        Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM CAPSYNC_PAIR WHERE JOB_INSTANCE_ID = ? AND STATUS NOT IN ('COPIED', 'UNCHANGED')",
+        Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM CAPSYNC_PAIR WHERE JOB_INSTANCE_ID = ? AND STATUS NOT IN "
+                + PairStatus.currentInSql(),
                 Integer.class, instanceId);
         return n == null ? 0 : n;
     }

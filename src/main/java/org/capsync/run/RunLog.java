@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.stream.Collectors;
 
 import org.capsync.definition.CapList;
+import org.capsync.definition.Durations;
 import org.capsync.definition.JobDefinition;
 import org.capsync.definition.RetrySettings;
 import org.slf4j.Logger;
@@ -14,7 +15,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
-import org.capsync.definition.Durations;
 
 /**
  * The start and end of every execution in the job's log file (CAPSYNC_HOME/logs/JOB.log), so that the log alone says

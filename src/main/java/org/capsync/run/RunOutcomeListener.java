@@ -6,19 +6,18 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
+import org.capsync.repository.CapsyncHome;
+import org.capsync.repository.RunStatus;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
-import org.capsync.repository.CapsyncHome;
 
 /**
  * Turns a completed run into {@code COMPLETED} or {@code COMPLETED_WITH_SKIPS} (some CAP of the instance is not
  * current), and drops the instance's snapshot once nothing can restart it.
  */
 public class RunOutcomeListener implements JobExecutionListener {
-
-    public static final String COMPLETED_WITH_SKIPS = "COMPLETED_WITH_SKIPS";
 
     private final PairStore store;
     private final CapsyncHome home;
@@ -36,7 +35,7 @@ public class RunOutcomeListener implements JobExecutionListener {
         long instanceId = execution.getJobInstance().getInstanceId();
         int behind = store.notCurrent(instanceId);
         if (behind > 0) {
-            execution.setExitStatus(new ExitStatus(COMPLETED_WITH_SKIPS, behind + " (CAP, file) pairs are not current"));
+            execution.setExitStatus(new ExitStatus(RunStatus.COMPLETED_WITH_SKIPS, behind + " (CAP, file) pairs are not current"));
         }
         deleteSnapshot(home.snapshots().resolve(execution.getJobInstance().getJobName()).resolve(Long.toString(instanceId)));
     }

@@ -2,9 +2,9 @@ package org.capsync.run;
 
 import java.util.Map;
 
-import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.job.JobExecution;
 import org.capsync.repository.PairStatus;
+import org.capsync.repository.RunStatus;
+import org.springframework.batch.core.job.JobExecution;
 
 /**
  * What one execution did, as the last line of {@code capsync run} says it and as its exit code tells a scheduler.
@@ -19,9 +19,7 @@ public record RunSummary(String job, long executionId, String status, int copied
     public static final int EXIT_RUNNING = 4;
 
     static RunSummary of(String job, JobExecution execution, Map<PairStatus, Integer> counts) {
-        String status = execution.getStatus() == BatchStatus.COMPLETED
-                ? execution.getExitStatus().getExitCode()
-                : execution.getStatus().name();
+        String status = RunStatus.of(execution.getStatus().name(), execution.getExitStatus().getExitCode());
         return new RunSummary(job, execution.getId(), status,
                 counts.getOrDefault(PairStatus.COPIED, 0), counts.getOrDefault(PairStatus.UNCHANGED, 0),
                 counts.getOrDefault(PairStatus.SKIPPED, 0), counts.getOrDefault(PairStatus.FAILED, 0));
@@ -35,7 +33,7 @@ public record RunSummary(String job, long executionId, String status, int copied
     public int exitCode() {
         return switch (status) {
             case "COMPLETED" -> EXIT_OK;
-            case RunOutcomeListener.COMPLETED_WITH_SKIPS -> EXIT_NOT_CURRENT;
+            case RunStatus.COMPLETED_WITH_SKIPS -> EXIT_NOT_CURRENT;
             default -> EXIT_FAILED;
         };
     }

@@ -13,13 +13,13 @@ import org.capsync.copy.FileDigest;
 import org.capsync.copy.SourceFile;
 import org.capsync.definition.JobDefinition;
 import org.capsync.definition.SourceFiles;
+import org.capsync.repository.CapsyncHome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
-import org.capsync.repository.CapsyncHome;
 
 /**
  * Step "snapshot": copies the source files into the instance's own folder and records their SHA-256, so every CAP of

@@ -6,9 +6,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.function.Supplier;
 
-import org.capsync.repository.RepositoryConnection;
 import org.capsync.history.HistoryQueries;
 import org.capsync.repository.CapsyncHome;
+import org.capsync.repository.RepositoryConnection;
 import org.capsync.repository.RepositoryDatabase;
 
 /**

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import java.time.Duration;
 
 import org.capsync.support.CapsyncProcess;

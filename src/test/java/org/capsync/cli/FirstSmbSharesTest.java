@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.capsync.definition.SmbLocation;
 import org.capsync.definition.Cap;
 import org.capsync.definition.CapList;
+import org.capsync.definition.SmbLocation;
 import org.junit.jupiter.api.Test;
 
 class FirstSmbSharesTest {

@@ -2,17 +2,17 @@ package org.capsync.cli;
 
 import java.nio.file.Path;
 
-import org.capsync.logging.JobLogging;
 import org.capsync.definition.CapList;
 import org.capsync.definition.CapListParser;
 import org.capsync.definition.JobDefinition;
 import org.capsync.definition.JobFileParser;
+import org.capsync.logging.JobLogging;
 import org.capsync.repository.CapsyncHome;
-import org.capsync.run.DistributionJobConfiguration;
+import org.capsync.repository.RepositoryContext;
 import org.capsync.repository.RepositoryDatabase;
+import org.capsync.run.DistributionJobConfiguration;
 import org.capsync.run.RunCoordinator;
 import org.capsync.run.RunLock;
-import org.capsync.repository.RepositoryContext;
 
 /**
  * For the benchmark's figure 6: gives a repository a history of N real executions of a job, by running the real job

@@ -12,10 +12,10 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import ch.qos.logback.classic.Level;
+import org.capsync.history.RunProgress;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
-import org.capsync.history.RunProgress;
 
 /** The progress bar's line: fitted to the terminal, coloured only when asked, and log lines printed above it. */
 class ProgressLineTest {

@@ -25,13 +25,13 @@ import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.capsync.demo.ClientSimulator;
+import org.capsync.repository.RepositoryConnection;
 import org.capsync.support.CapsyncProcess;
 import org.capsync.support.Cli;
 import org.capsync.support.HistoryJson;
 import org.capsync.support.TestSite;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.capsync.repository.RepositoryConnection;
 
 /**
  * The history commands while {@code capsync run} is going in another process: they answer, show the run as STARTED

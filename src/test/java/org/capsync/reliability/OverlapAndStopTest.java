@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import org.capsync.demo.ClientSimulator;
-import org.capsync.support.Cli;
 import org.capsync.support.CapsyncProcess;
+import org.capsync.support.Cli;
 import org.capsync.support.Repository;
 import org.capsync.support.TestSite;
 import org.junit.jupiter.api.Test;

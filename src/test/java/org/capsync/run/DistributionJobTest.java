@@ -13,6 +13,7 @@ import org.capsync.CapsyncApplication;
 import org.capsync.definition.CapList;
 import org.capsync.definition.JobDefinition;
 import org.capsync.demo.ClientSimulator;
+import org.capsync.repository.CapsyncHome;
 import org.capsync.support.TestSite;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.capsync.repository.CapsyncHome;
 
 /** The real distribution job on a real H2 file repository and real CAP folders. */
 @SpringBatchTest

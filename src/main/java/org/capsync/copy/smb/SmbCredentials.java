@@ -13,10 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import com.hierynomus.smbj.auth.AuthenticationContext;
 import org.capsync.definition.DefinitionException;
 import org.capsync.definition.JobDefinition;
-
-import com.hierynomus.smbj.auth.AuthenticationContext;
 
 /**
  * Who capsync logs on to SMB servers as. From the job's {@code credentials:} file (lines {@code domain=},

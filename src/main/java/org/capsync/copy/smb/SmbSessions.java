@@ -17,11 +17,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import javax.net.SocketFactory;
 
-import org.capsync.copy.CopyException;
-import org.capsync.copy.CopyFailure;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.hierynomus.mssmb2.SMBApiException;
 import com.hierynomus.smbj.SMBClient;
 import com.hierynomus.smbj.SmbConfig;
@@ -30,7 +25,11 @@ import com.hierynomus.smbj.connection.Connection;
 import com.hierynomus.smbj.session.Session;
 import com.hierynomus.smbj.share.DiskShare;
 import com.hierynomus.smbj.share.Share;
+import org.capsync.copy.CopyException;
+import org.capsync.copy.CopyFailure;
 import org.capsync.definition.SmbLocation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One SMB connection and session per server ({@code host:port}) for the whole run, shared by every CAP on that server

@@ -2,12 +2,11 @@ package org.capsync.copy.smb;
 
 import java.util.Set;
 
+import com.hierynomus.mserref.NtStatus;
+import com.hierynomus.mssmb2.SMBApiException;
 import org.capsync.copy.CopyException;
 import org.capsync.copy.CopyFailure;
 import org.capsync.copy.SharingViolation;
-
-import com.hierynomus.mserref.NtStatus;
-import com.hierynomus.mssmb2.SMBApiException;
 
 /**
  * Tells a client holding a file on an SMB share from a real failure, by the NT status code the server answered and the

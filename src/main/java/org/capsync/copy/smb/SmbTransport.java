@@ -8,18 +8,9 @@ import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 
-import org.capsync.copy.CapTransport;
-import org.capsync.copy.CopyException;
-import org.capsync.copy.CopyFailure;
-import org.capsync.copy.FileDigest;
-import org.capsync.copy.SourceFile;
-import org.capsync.copy.TargetFile;
-import org.capsync.copy.smb.SmbSessions.SessionLost;
-import org.capsync.copy.smb.SmbSharingViolations.Step;
-
-import com.hierynomus.mserref.NtStatus;
 import com.hierynomus.msdtyp.AccessMask;
 import com.hierynomus.msdtyp.FileTime;
+import com.hierynomus.mserref.NtStatus;
 import com.hierynomus.msfscc.FileAttributes;
 import com.hierynomus.msfscc.fileinformation.FileBasicInformation;
 import com.hierynomus.mssmb2.SMB2CreateDisposition;
@@ -29,6 +20,14 @@ import com.hierynomus.mssmb2.SMBApiException;
 import com.hierynomus.smbj.common.SMBRuntimeException;
 import com.hierynomus.smbj.share.DiskShare;
 import com.hierynomus.smbj.share.File;
+import org.capsync.copy.CapTransport;
+import org.capsync.copy.CopyException;
+import org.capsync.copy.CopyFailure;
+import org.capsync.copy.FileDigest;
+import org.capsync.copy.SourceFile;
+import org.capsync.copy.TargetFile;
+import org.capsync.copy.smb.SmbSessions.SessionLost;
+import org.capsync.copy.smb.SmbSharingViolations.Step;
 import org.capsync.definition.SmbLocation;
 
 /**

@@ -3,8 +3,8 @@ package org.capsync.copy.smb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Test;
 import org.capsync.definition.SmbLocation;
+import org.junit.jupiter.api.Test;
 
 class SmbLocationTest {
 

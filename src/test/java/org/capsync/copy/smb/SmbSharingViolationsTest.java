@@ -2,6 +2,8 @@ package org.capsync.copy.smb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.hierynomus.mssmb2.SMB2MessageCommandCode;
+import com.hierynomus.mssmb2.SMBApiException;
 import org.capsync.copy.CopyException;
 import org.capsync.copy.CopyFailure;
 import org.capsync.copy.SharingViolation;
@@ -10,9 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import com.hierynomus.mssmb2.SMB2MessageCommandCode;
-import com.hierynomus.mssmb2.SMBApiException;
 
 /** The NT status codes a Windows or Samba server answers, as smbj hands them over, and what capsync makes of them. */
 class SmbSharingViolationsTest {

@@ -21,6 +21,7 @@ import org.capsync.copy.LockToken;
 import org.capsync.copy.SourceFile;
 import org.capsync.copy.TargetCopier;
 import org.capsync.copy.TargetFile;
+import org.capsync.definition.SmbLocation;
 import org.capsync.support.SambaServer;
 import org.capsync.support.SmbClient;
 import org.capsync.support.TestSite;
@@ -31,7 +32,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
-import org.capsync.definition.SmbLocation;
 
 /** The copy to one SMB CAP, driven without Spring, against a real Samba server with real second clients. */
 class SmbTransportTest {
