@@ -42,8 +42,8 @@ public final class CapsyncCli {
 
     /**
      * The command the command line names, alone, or else all of them (for the usage, {@code help}, a mistyped command).
-     * picocli reads a command's annotations, options and mixins when it is added: all of them cost every start ~45 ms
-     * (measured on {@code capsync run} with a usage error, median of 20), which a run or a query has no use for.
+     * picocli reads a command's annotations, options and mixins when it is added: all of them are a measurable part of
+     * every start (docs/performance.md, "Costs the code avoids"), which a run or a query has no use for.
      */
     static List<Class<?>> subcommandsFor(String... args) {
         if (args.length > 0) {

@@ -69,14 +69,14 @@ import picocli.CommandLine.Parameters;
             "            3 some CAPs not current, 4 the job is already running"})
 public class RunCommand implements Callable<Integer> {
 
+    /** How long a finished run keeps serving the repository to other jobs' runs that joined it. */
+    private static final Duration SERVE_OTHERS_MAX = Duration.ofHours(12);
+
     /**
      * How long a run waits for history commands to let go of the repository before it opens it (see RepositoryGate).
      * Queries hold it for well under a second; a first purge of a large backlog for minutes, and waiting for it is
      * better than depending on its process.
      */
-    /** How long a finished run keeps serving the repository to other jobs' runs that joined it. */
-    private static final Duration SERVE_OTHERS_MAX = Duration.ofHours(12);
-
     private static final Duration READERS_WAIT = Duration.ofMinutes(10);
 
     private final CliEnvironment environment;

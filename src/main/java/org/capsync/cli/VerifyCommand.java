@@ -10,7 +10,7 @@ import org.capsync.console.Listing.Column;
 import org.capsync.copy.CapAudit;
 import org.capsync.copy.CapAudit.TargetCheck;
 import org.capsync.copy.CapAudit.Verdict;
-import org.capsync.copy.CapTransports;
+import org.capsync.copy.smb.CapTransports;
 import org.capsync.copy.smb.SmbCredentials;
 import org.capsync.copy.smb.SmbSessions;
 import org.capsync.definition.CapList;

@@ -40,8 +40,8 @@ public final class JobFileParser {
         String text = TextFile.read(file, "job file");
         Node root;
         try {
-            // What Yaml.compose does, without building the Yaml facade's object constructor and representer (some
-            // 80 classes at start-up) that a node tree does not use.
+            // What Yaml.compose does, without building the Yaml facade's object constructor and representer, which a
+            // node tree does not use and every start would load.
             LoaderOptions options = new LoaderOptions();
             root = new Composer(new ParserImpl(new StreamReader(new StringReader(text)), options), new Resolver(), options)
                     .getSingleNode();

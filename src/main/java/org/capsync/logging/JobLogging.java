@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
- * capsync's Logback configuration, built in code (an XML configuration cost every run 0.1-0.15 s of CPU for Logback's
- * XML configurator and the JDK's XML parser, some 350 classes, more than the copy):
+ * capsync's Logback configuration, built in code (an XML configuration loads Logback's XML configurator and the JDK's
+ * XML parser on every run, which cost more than the copy (docs/performance.md, "Costs the code avoids")):
  * <ul>
  * <li>File, per job ({@code CAPSYNC_HOME/logs/JOB.log}): every attempt (first-try successes at DEBUG), the run's start,
  * end, parameters and snapshot, and warnings from the libraries; rolled daily and at 10 MB, kept 30 days, 500 MB at

@@ -23,8 +23,8 @@ import org.springframework.core.env.MapPropertySource;
  * <p>
  * A plain annotation-configured context, not a Spring Boot application: nothing here is auto-configured
  * ({@link RepositoryConfiguration}), and Boot's start-up (its environment post-processors, {@code application.properties},
- * its logging system, listeners and failure analysis) cost ~0.1 s of every run. Logging is {@link JobLogging}'s. The
- * repository is opened meanwhile ({@link RepositoryOpening}).
+ * its logging system, listeners and failure analysis) were a measurable part of every start (docs/performance.md, "Costs the code avoids"). The command
+ * configures logging before it opens the context. The repository is opened meanwhile ({@link RepositoryOpening}).
  */
 public final class RepositoryContext {
 

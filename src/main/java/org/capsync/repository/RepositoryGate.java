@@ -10,7 +10,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.function.Supplier;
 
-import org.capsync.definition.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +50,7 @@ public final class RepositoryGate implements AutoCloseable {
     public static <T> T openForRun(CapsyncHome home, Duration wait, Supplier<T> open) {
         try (RepositoryGate gate = take(home, false, wait, true)) {
             if (gate.lock == null) {
-                log.warn("the job repository is still held by a reader after {}; opening it anyway", Durations.format(wait));
+                log.warn("the job repository is still held by a reader after {} s; opening it anyway", wait.toSeconds());
             }
             return open.get();
         }

@@ -4,7 +4,6 @@ import java.time.Duration;
 
 import javax.sql.DataSource;
 
-import org.capsync.definition.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -45,8 +44,8 @@ public final class RepositoryHandOver {
                 }
                 Thread.sleep(POLL.toMillis());
             }
-            log.warn("other capsync processes still use the repository through this one after {}; exiting anyway",
-                    Durations.format(max));
+            log.warn("other capsync processes still use the repository through this one after {} min; exiting anyway",
+                    max.toMinutes());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {

@@ -119,8 +119,8 @@ public sealed interface RepositoryLocation {
          * every commit to the OS at once: H2's default of 500 ms would let a kill -9 lose outcomes already committed,
          * and a restart would then redo work it believes unfinished. Without H2's background writer the file is
          * compacted only when it is closed, and at H2's default fill rate (90 %) nearly every close rewrote chunks in
-         * proportion to the whole file: 0.55-0.9 s per run once the repository held 1,000 runs, against 70-100 ms at
-         * 50 %, which compacts when half the file is garbage and so keeps it within about twice its live data.
+         * proportion to the whole file, a cost that grew with the history; at 50 % it compacts when half the file is
+         * garbage, which keeps it within about twice its live data (docs/performance.md).
          */
         @Override
         public String jdbcUrl() {

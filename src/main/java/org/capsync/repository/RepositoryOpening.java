@@ -11,7 +11,7 @@ import org.springframework.core.env.PropertyResolver;
 /**
  * The job repository being opened (the pool's first connection, H2's start with its auto-server, the schema check) on a
  * thread of its own while the run's Spring context is built, which does not need it until its first repository bean:
- * the two took ~0.15 s and ~0.08 s one after the other. {@link RepositoryConfiguration} takes the pool from here.
+ * the two would otherwise wait for each other on every start. {@link RepositoryConfiguration} takes the pool from here.
  */
 public final class RepositoryOpening {
 

@@ -27,8 +27,8 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 /**
  * Brings the job repository to this build's schema with Flyway ({@code db/migration/{vendor}}), and leaves Flyway out
  * when the repository already holds exactly this build's migrations, which is every run but the first after an
- * upgrade: building Flyway costs 0.2-0.6 s per start (its plugin register alone loads Jackson, some 900 classes),
- * more than the rest of a one-CAP run. "Exactly" means every migration on the class path is applied, successfully,
+ * upgrade: building Flyway (its plugin register alone loads Jackson) costs more than the rest of a one-CAP run (docs/performance.md, "Costs the code avoids").
+ * "Exactly" means every migration on the class path is applied, successfully,
  * under the same script name and with the checksum Flyway itself would compute; anything else (a new, failed, edited
  * or unknown migration, no history table yet) is handed to Flyway, which migrates, validates and reports as usual.
  * {@link RepositoryConfiguration} runs it before it hands out the repository's connection pool.

@@ -8,9 +8,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import org.capsync.copy.CapTransport;
-import org.capsync.copy.CapTransports;
 import org.capsync.copy.LockToken;
 import org.capsync.copy.TargetCopier;
+import org.capsync.copy.smb.CapTransports;
 import org.capsync.copy.smb.SmbCredentials;
 import org.capsync.copy.smb.SmbSessions;
 import org.capsync.definition.CapList;
@@ -187,8 +187,8 @@ public class DistributionJobConfiguration {
     /**
      * The partition's step execution, for the step-scoped beans above: what {@code #{stepExecution}} gives, without
      * the expression parser. The beans are proxied through their interfaces rather than subclassed with CGLIB as
-     * {@code @StepScope} does: CGLIB and the expression parser loaded ~250 classes on every run and generated the
-     * subclasses as it started.
+     * {@code @StepScope} does: CGLIB and the expression parser loaded their classes on every run and generated the
+     * subclasses as it started (docs/performance.md, "Costs the code avoids").
      */
     private static StepExecution currentStep() {
         StepContext context = StepSynchronizationManager.getContext();

@@ -61,7 +61,7 @@ public final class RunLock implements AutoCloseable {
         } catch (IOException e) {
             host = "unknown host";
         }
-        // The process's start from the OS: the JVM's management beans would load ~40 classes for it on every run.
+        // The process's start from the OS: the JVM's management beans would load their classes for it on every run.
         ProcessHandle self = ProcessHandle.current();
         return "pid " + self.pid() + " on " + host + ", started " + self.info().startInstant().orElseGet(Instant::now);
     }

@@ -48,7 +48,7 @@ public final class SmbSessions implements AutoCloseable {
     private final SmbCredentials credentials;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
-    /** Made for the first SMB CAP: a job of local CAPs does not load the SMB client (~100 classes) at all. */
+    /** Made for the first SMB CAP: a job of local CAPs does not load the SMB client at all. */
     private SMBClient client;
     private final Map<String, Server> servers = new ConcurrentHashMap<>();
     private final AtomicInteger sessionsOpened = new AtomicInteger();

@@ -1,16 +1,15 @@
-package org.capsync.copy;
+package org.capsync.copy.smb;
 
 import java.util.List;
 
 import org.capsync.copy.CapTransport;
 import org.capsync.copy.LocalSharingViolations;
 import org.capsync.copy.LocalTransport;
-import org.capsync.copy.smb.SmbSessions;
-import org.capsync.copy.smb.SmbTransport;
 
 /**
- * The transports that reach a job's CAPs, in the order {@code TargetCopier} asks them. One place, so that the run and
- * {@code capsync verify} (which only reads) always reach a CAP the same way.
+ * The transports that reach a job's CAPs, in the order {@code TargetCopier} asks them: local and UNC paths, then
+ * {@code smb://} URLs. One place, so that the run and {@code capsync verify} (which only reads) always reach a CAP the
+ * same way. Here rather than in {@code copy}, which knows no transport of its own package's children.
  */
 public final class CapTransports {
 
