@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
         footer = {
             "  capsync caps client-lkp             every CAP: current or stale since when",
             "  capsync caps client-lkp --stale     only the CAPs that are not current"})
-public class CapsCommand implements Callable<Integer> {
+class CapsCommand implements Callable<Integer> {
 
     private final CliEnvironment environment;
 

@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
             "            2 bad input or usage      3 done, but some CAPs not current",
             "            4 the job is already running",
             "Environment: CAPSYNC_HOME  repository, logs and locks (default ~/.capsync)"})
-public class CapsyncCommand implements Callable<Integer> {
+class CapsyncCommand implements Callable<Integer> {
 
     /**
      * capsync's commands, in the order its help lists them. {@link CapsyncCli} adds them to the command line (only the

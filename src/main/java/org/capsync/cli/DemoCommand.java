@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
             "  capsync demo             first time: makes the site, copies, retries, skips",
             "  capsync demo             again: the CAPs already current are left unchanged",
             "  capsync demo --reset     the site anew, CAPs back to last week's file"})
-public class DemoCommand implements Callable<Integer> {
+class DemoCommand implements Callable<Integer> {
 
     private final CliEnvironment environment;
 

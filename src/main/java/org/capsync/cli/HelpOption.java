@@ -3,7 +3,7 @@ package org.capsync.cli;
 import picocli.CommandLine.Option;
 
 /** {@code -h, --help} for a subcommand (the version belongs to {@code capsync} itself). */
-public class HelpOption {
+class HelpOption {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;

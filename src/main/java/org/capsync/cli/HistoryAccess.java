@@ -29,13 +29,18 @@ final class HistoryAccess {
 
     /** The query's answer about {@code job}, which must have run. */
     static <T> T readJob(CliEnvironment environment, String job, Function<HistoryQueries, T> query) {
+        return readJob(environment, job, query, "no job named '" + job + "' has run: no job repository in "
+                + environment.home().repository());
+    }
+
+    /** As above, saying {@code noRepository} when no run was ever recorded in the home. */
+    static <T> T readJob(CliEnvironment environment, String job, Function<HistoryQueries, T> query, String noRepository) {
         return read(environment, queries -> {
             if (!queries.hasJob(job)) {
                 throw new UsageException("no job named '" + job + "' in the job repository (jobs: "
                         + String.join(", ", queries.jobs()) + ")");
             }
             return query.apply(queries);
-        }).orElseThrow(() -> new UsageException("no job named '" + job + "' has run: no job repository in "
-                + environment.home().repository()));
+        }).orElseThrow(() -> new UsageException(noRepository));
     }
 }

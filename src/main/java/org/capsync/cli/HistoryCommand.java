@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
             "  capsync history                          the last 20 executions of every job",
             "  capsync history client-lkp --since 7d    this week's runs of one job",
             "  capsync history client-lkp --json        for scripts (also --csv)"})
-public class HistoryCommand implements Callable<Integer> {
+class HistoryCommand implements Callable<Integer> {
 
     private final CliEnvironment environment;
 

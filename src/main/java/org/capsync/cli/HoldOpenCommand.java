@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
  * record lock on it until the time is up or its standard input closes.
  */
 @Command(name = "hold-open", hidden = true, description = "Hold a file open and locked, as a reading client does.")
-public class HoldOpenCommand implements Callable<Integer> {
+class HoldOpenCommand implements Callable<Integer> {
 
     private final CliEnvironment environment;
 

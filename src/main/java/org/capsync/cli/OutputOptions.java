@@ -4,7 +4,7 @@ import org.capsync.console.Listing;
 import picocli.CommandLine.Option;
 
 /** {@code --json} / {@code --csv}: the history commands' output for scripts; a readable table without either. */
-public class OutputOptions {
+class OutputOptions {
 
     @Option(names = "--json", description = "print JSON (an array of objects; field names in the README)")
     boolean json;

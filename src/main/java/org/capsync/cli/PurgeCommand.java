@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
         footer = {
             "  capsync purge --older-than 90d --dry-run   what would go",
             "  capsync purge --older-than 90d             remove it"})
-public class PurgeCommand implements Callable<Integer> {
+class PurgeCommand implements Callable<Integer> {
 
     private final CliEnvironment environment;
 

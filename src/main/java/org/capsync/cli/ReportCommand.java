@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
             "",
             "Read-only, from the same queries as history, show and caps; works while the job",
             "runs. Exit 2 if the job has no recorded run."})
-public class ReportCommand implements Callable<Integer> {
+class ReportCommand implements Callable<Integer> {
 
     private final CliEnvironment environment;
 
@@ -60,7 +60,8 @@ public class ReportCommand implements Callable<Integer> {
             throw new UsageException("cannot write " + target + ": no folder " + target.getParent());
         }
         RunReport report = HistoryAccess.readJob(environment, name,
-                queries -> new RunReports(queries, Clock.systemUTC()).report(name, runs));
+                queries -> new RunReports(queries, Clock.systemUTC()).report(name, runs),
+                "no runs recorded in " + environment.home().root() + " yet: nothing to report on");
         write(target, new HtmlReport(ZoneId.systemDefault()).render(report));
         long stale = report.caps().stream().filter(RunReport.CapRow::isStale).count();
         environment.out().println(name + ": report on " + report.runs().size() + " executions, " + report.caps().size()

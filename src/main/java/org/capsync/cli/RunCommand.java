@@ -67,7 +67,7 @@ import picocli.CommandLine.Parameters;
             "Every attempt is logged in CAPSYNC_HOME/logs/JOB.log.",
             "Exit codes: 0 every CAP current, 1 failed (run again to resume), 2 bad input,",
             "            3 some CAPs not current, 4 the job is already running"})
-public class RunCommand implements Callable<Integer> {
+class RunCommand implements Callable<Integer> {
 
     /** How long a finished run keeps serving the repository to other jobs' runs that joined it. */
     private static final Duration SERVE_OTHERS_MAX = Duration.ofHours(12);

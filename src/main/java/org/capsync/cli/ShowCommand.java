@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
         footer = {
             "  capsync show 42                 what execution 42 did at each CAP",
             "  capsync show 42 --attempts      with every attempt, its time and reason"})
-public class ShowCommand implements Callable<Integer> {
+class ShowCommand implements Callable<Integer> {
 
     private final CliEnvironment environment;
 

@@ -1,7 +1,7 @@
 package org.capsync.cli;
 
 /** A command given something it cannot work with (unknown job or execution, bad option value): exit code 2. */
-public class UsageException extends RuntimeException {
+class UsageException extends RuntimeException {
 
     public UsageException(String message) {
         super(message);

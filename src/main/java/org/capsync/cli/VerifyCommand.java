@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
         footerHeading = "%nExamples:%n",
         footer = {
             "  capsync verify client-lkp       every CAP against the source; writes nothing"})
-public class VerifyCommand implements Callable<Integer> {
+class VerifyCommand implements Callable<Integer> {
 
     private final CliEnvironment environment;
 

@@ -21,7 +21,7 @@ import org.capsync.repository.PairStatus;
  * ({@code capsync_<job>.prom}). The file is written beside its final name and renamed over it, so the collector reads
  * the previous complete file or the new complete one, never a partial one.
  */
-public class MetricsWriter {
+class MetricsWriter {
 
     public static String fileName(String job) {
         return "capsync_" + job + ".prom";

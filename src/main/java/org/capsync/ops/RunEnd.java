@@ -19,7 +19,7 @@ import org.capsync.run.RunSummary;
  * @param caps     the job's CAPs after the run, or null when the repository could not tell
  * @param message  why the run ended early, or null
  */
-public record RunEnd(String job, Path jobFile, Instant started, Instant ended, int exitCode, String status,
+record RunEnd(String job, Path jobFile, Instant started, Instant ended, int exitCode, String status,
         RunSummary summary, JobStanding caps, String message) {
 
     public static RunEnd of(JobDefinition definition, Instant started, Instant ended, RunSummary summary, JobStanding caps) {

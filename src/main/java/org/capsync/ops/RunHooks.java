@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * summary in {@code CAPSYNC_*} environment variables, bounded by a timeout. A hook that fails or hangs is logged; it
  * never changes capsync's exit code, which is about the CAPs, not about the notification.
  */
-public class RunHooks {
+class RunHooks {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     private static final Logger log = LoggerFactory.getLogger("capsync.hook");

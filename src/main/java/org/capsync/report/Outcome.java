@@ -3,7 +3,7 @@ package org.capsync.report;
 /**
  * What one execution did for one CAP, as the report colours it. Worst first: a CAP with two files shows the worse.
  */
-public enum Outcome {
+enum Outcome {
     FAILED("failed", "#e03131", "an error other than in use (folder missing, access denied, disk full)"),
     SKIPPED("skipped", "#f08c00", "in use at every attempt"),
     UNFINISHED("unfinished", "#ffd43b", "in use when the execution stopped or still running; a restart carried on"),

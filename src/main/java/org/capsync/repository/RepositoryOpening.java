@@ -13,7 +13,7 @@ import org.springframework.core.env.PropertyResolver;
  * thread of its own while the run's Spring context is built, which does not need it until its first repository bean:
  * the two would otherwise wait for each other on every start. {@link RepositoryConfiguration} takes the pool from here.
  */
-public final class RepositoryOpening {
+final class RepositoryOpening {
 
     private final FutureTask<HikariDataSource> pool;
     private volatile boolean taken;

@@ -29,7 +29,7 @@ import org.h2.api.ErrorCode;
  * {@code AUTO_SERVER} could log in with H2's default empty password. Generated when the repository is first created;
  * a repository of an earlier capsync (empty password) gets it set the first time it is opened.
  */
-public final class RepositoryPassword {
+final class RepositoryPassword {
 
     static final String FILE = "password";
     private static final String DATABASE_FILE = "capsync.mv.db";

@@ -3,7 +3,7 @@ package org.capsync.run;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
 /** The distribute step's processor: one copy attempt per pair, against the instance's snapshot. */
-public class PairAttemptProcessor implements ItemProcessor<Pair, PairAttempt> {
+class PairAttemptProcessor implements ItemProcessor<Pair, PairAttempt> {
 
     private final PairCopier copier;
     private final Snapshot snapshot;

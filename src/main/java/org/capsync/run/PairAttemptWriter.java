@@ -4,7 +4,7 @@ import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 
 /** The distribute step's writer: a chunk's outcomes and attempts, in two batched statements, in the chunk's transaction. */
-public class PairAttemptWriter implements ItemWriter<PairAttempt> {
+class PairAttemptWriter implements ItemWriter<PairAttempt> {
 
     private final PairStore store;
     private final long executionId;

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * One attempt at one pair, and the decision that follows: copied or unchanged, failed for good, or in use, which means
  * another attempt after the backoff until the attempts run out and the CAP is skipped. Logs one line per attempt.
  */
-public final class PairCopier {
+final class PairCopier {
 
     private static final Logger log = LoggerFactory.getLogger("capsync.attempts");
 

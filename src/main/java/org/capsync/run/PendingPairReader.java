@@ -10,7 +10,7 @@ import org.springframework.batch.infrastructure.item.ItemReader;
  * is the cursor (a pair leaves PENDING in the chunk that attempted it), and the remembered last PAIR_ID only guarantees
  * progress within this execution.
  */
-public class PendingPairReader implements ItemReader<Pair> {
+class PendingPairReader implements ItemReader<Pair> {
 
     private final PairStore store;
     private final long instanceId;

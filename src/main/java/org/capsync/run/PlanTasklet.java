@@ -13,7 +13,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * Step "plan": one PENDING row per (CAP, file). The rows are the restart cursor, so the plan is made once per instance;
  * a restart works through what its predecessor left unfinished.
  */
-public class PlanTasklet implements Tasklet {
+class PlanTasklet implements Tasklet {
 
     private static final Logger log = LoggerFactory.getLogger("capsync.run");
 

@@ -21,7 +21,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * skipped. Waiting here, not inside the first pass, means a CAP that a client holds for minutes costs no worker time
  * while the other CAPs are copied. Each round is one transaction, so a kill loses at most the attempts in flight.
  */
-public class RetryTasklet implements Tasklet {
+class RetryTasklet implements Tasklet {
 
     private static final Duration MAX_NAP = Duration.ofMillis(500);
     private static final int ROUND = 500;

@@ -22,7 +22,7 @@ import org.springframework.batch.core.repository.JobRepository;
  * settings; at the end the summary line, the time taken, and why it failed if it did. Registered before
  * {@link RunOutcomeListener}, so its end line (listeners end in reverse order) sees COMPLETED_WITH_SKIPS.
  */
-public class RunLog implements JobExecutionListener {
+class RunLog implements JobExecutionListener {
 
     private static final Logger log = LoggerFactory.getLogger("capsync.run");
 

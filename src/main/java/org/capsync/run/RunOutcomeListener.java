@@ -17,7 +17,7 @@ import org.springframework.batch.core.listener.JobExecutionListener;
  * Turns a completed run into {@code COMPLETED} or {@code COMPLETED_WITH_SKIPS} (some CAP of the instance is not
  * current), and drops the instance's snapshot once nothing can restart it.
  */
-public class RunOutcomeListener implements JobExecutionListener {
+class RunOutcomeListener implements JobExecutionListener {
 
     private final PairStore store;
     private final CapsyncHome home;

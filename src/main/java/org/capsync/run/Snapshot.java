@@ -5,7 +5,7 @@ import java.util.Map;
 import org.capsync.copy.SourceFile;
 
 /** The source files of one job instance, frozen at its first run: every CAP of the instance gets these bytes. */
-public record Snapshot(Map<String, SourceFile> files) {
+record Snapshot(Map<String, SourceFile> files) {
 
     public Snapshot {
         files = Map.copyOf(files);

@@ -25,7 +25,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * Step "snapshot": copies the source files into the instance's own folder and records their SHA-256, so every CAP of
  * the run, and of any restart of it, receives the same bytes even if Inbox Manager rewrites the source meanwhile.
  */
-public class SnapshotTasklet implements Tasklet {
+class SnapshotTasklet implements Tasklet {
 
     private static final Logger log = LoggerFactory.getLogger("capsync.run");
 

@@ -12,7 +12,7 @@ import org.capsync.copy.SharingViolation;
  * Tells a client holding a file on an SMB share from a real failure, by the NT status code the server answered and the
  * step that got it. The same codes come from Windows and Samba, on every client platform.
  */
-public final class SmbSharingViolations {
+final class SmbSharingViolations {
 
     /** What capsync was doing: access denied means "in use" only on the rename over the target. */
     public enum Step { READ_TARGET, WRITE_TEMP, OPEN_TARGET_FOR_DELETE, RENAME, TOKEN }

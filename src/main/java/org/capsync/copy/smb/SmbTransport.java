@@ -37,7 +37,7 @@ import org.capsync.definition.SmbLocation;
  * target is opened for DELETE with full share access: a client that did not share delete makes the server answer
  * {@code STATUS_SHARING_VIOLATION}, on Windows and Samba alike, and the CAP is retried later.
  */
-public final class SmbTransport implements CapTransport {
+final class SmbTransport implements CapTransport {
 
     private static final int CHUNK = 1024 * 1024;
     private static final Set<SMB2CreateOptions> A_FILE = EnumSet.of(SMB2CreateOptions.FILE_NON_DIRECTORY_FILE);
