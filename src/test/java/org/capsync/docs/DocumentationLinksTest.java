@@ -71,7 +71,7 @@ class DocumentationLinksTest {
         assertTrue(found.isEmpty(), "development-history wording:\n" + String.join("\n", found));
     }
 
-    /** The checker itself: it must see a missing file, a missing anchor and a wrong duplicate suffix. */
+    /** The checker itself: it must see a missing file, a missing anchor, a wrapped link and a wrong duplicate suffix. */
     @Test
     void brokenLinksAreFound() throws IOException {
         Files.createDirectories(scratch.resolve("docs"));
@@ -79,7 +79,8 @@ class DocumentationLinksTest {
                 # Tool
                 See [the guide](docs/guide.md#exit-codes-per-scheduler), [twice](docs/guide.md#notes-1),
                 [gone](docs/missing.md), [no such heading](docs/guide.md#nowhere), [here](#tool),
-                [code](`not a link`) and `[inline](nowhere.md)`, ![image](docs/pic.png).
+                [code](`not a link`) and `[inline](nowhere.md)`, ![image](docs/pic.png), [a link that
+                wraps](docs/guide.md#wrapped).
                 ```
                 [in a code block](nowhere.md)
                 ```
@@ -94,11 +95,12 @@ class DocumentationLinksTest {
 
         List<String> broken = brokenLinks(pages(scratch));
 
-        assertEquals(4, broken.size(), String.join("\n", broken));
+        assertEquals(5, broken.size(), String.join("\n", broken));
         assertTrue(broken.get(0).contains("docs/missing.md"), broken.get(0));
         assertTrue(broken.get(1).contains("#nowhere"), broken.get(1));
         assertTrue(broken.get(2).contains("docs/pic.png"), broken.get(2));
-        assertTrue(broken.get(3).contains("#notes-2"), broken.get(3));
+        assertTrue(broken.get(3).startsWith(scratch.resolve("README.md") + ":4: docs/guide.md#wrapped"), broken.get(3));
+        assertTrue(broken.get(4).contains("#notes-2"), broken.get(4));
         assertFalse(String.join("\n", broken).contains("code block"));
     }
 
@@ -132,33 +134,38 @@ class DocumentationLinksTest {
         Map<Path, Set<String>> anchorsByPage = new HashMap<>();
         List<String> broken = new ArrayList<>();
         for (Path page : pages) {
-            List<String> lines = proseLines(page);
-            for (int i = 0; i < lines.size(); i++) {
-                Matcher link = LINK.matcher(INLINE_CODE.matcher(lines.get(i)).replaceAll(""));
-                while (link.find()) {
-                    String target = link.group(1);
-                    if (SCHEME.matcher(target).find()) {
-                        continue;
-                    }
-                    String where = page + ":" + (i + 1) + ": " + target;
-                    int hash = target.indexOf('#');
-                    String file = hash < 0 ? target : target.substring(0, hash);
-                    String anchor = hash < 0 ? "" : target.substring(hash + 1);
-                    Path resolved = file.isEmpty() ? page : page.toAbsolutePath().getParent().resolve(file).normalize();
-                    if (!Files.exists(resolved)) {
-                        broken.add(where + " (no such file " + resolved + ")");
-                    } else if (!anchor.isEmpty() && resolved.toString().endsWith(".md")) {
-                        Set<String> anchors = anchorsByPage.computeIfAbsent(resolved.toAbsolutePath().normalize(),
-                                DocumentationLinksTest::anchors);
-                        if (!anchors.contains(anchor)) {
-                            broken.add(where + " (no heading with anchor #" + anchor + " in " + resolved + "; it has "
-                                    + anchors + ")");
-                        }
+            // Whole text, not line by line: a link's text may wrap onto the next line.
+            String prose = withoutInlineCode(String.join("\n", proseLines(page)));
+            Matcher link = LINK.matcher(prose);
+            while (link.find()) {
+                String target = link.group(1);
+                if (SCHEME.matcher(target).find()) {
+                    continue;
+                }
+                long line = prose.substring(0, link.start()).chars().filter(c -> c == '\n').count() + 1;
+                String where = page + ":" + line + ": " + target;
+                int hash = target.indexOf('#');
+                String file = hash < 0 ? target : target.substring(0, hash);
+                String anchor = hash < 0 ? "" : target.substring(hash + 1);
+                Path resolved = file.isEmpty() ? page : page.toAbsolutePath().getParent().resolve(file).normalize();
+                if (!Files.exists(resolved)) {
+                    broken.add(where + " (no such file " + resolved + ")");
+                } else if (!anchor.isEmpty() && resolved.toString().endsWith(".md")) {
+                    Set<String> anchors = anchorsByPage.computeIfAbsent(resolved.toAbsolutePath().normalize(),
+                            DocumentationLinksTest::anchors);
+                    if (!anchors.contains(anchor)) {
+                        broken.add(where + " (no heading with anchor #" + anchor + " in " + resolved + "; it has "
+                                + anchors + ")");
                     }
                 }
             }
         }
         return broken;
+    }
+
+    /** Code spans blanked out (they show link syntax, they are no links), keeping their line breaks. */
+    private static String withoutInlineCode(String text) {
+        return INLINE_CODE.matcher(text).replaceAll(code -> code.group().replaceAll("[^\n]", ""));
     }
 
     /** The page's lines with fenced code blocks blanked out, so that line numbers stay right. */
