@@ -32,8 +32,8 @@ import org.w3c.dom.NodeList;
 
 /**
  * The scheduler wiring shipped in {@code jobs/}: the shell wrapper really runs a job and hands back each exit code, the
- * Task Scheduler XML parses and carries the policies the README promises, the systemd units and the crontab have the
- * keys that make the exit codes work.
+ * Task Scheduler XML parses and carries the policies docs/scheduling.md promises, the systemd units and the crontab
+ * have the keys that make the exit codes work.
  */
 class SchedulerFilesTest {
 
