@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 /** {@code --json} / {@code --csv}: the history commands' output for scripts; a readable table without either. */
 class OutputOptions {
 
-    @Option(names = "--json", description = "print JSON (an array of objects; field names in the README)")
+    @Option(names = "--json", description = "print JSON (an array of objects; field names in docs/history.md)")
     boolean json;
 
     @Option(names = "--csv", description = "print CSV with a header line (the JSON field names)")

@@ -22,7 +22,7 @@ import org.capsync.definition.Durations;
 
 /**
  * Rows of a history command, written as an aligned table for a person, or as JSON or CSV for a script. The JSON and
- * CSV field names are the column keys (a public interface: see the README); times are ISO-8601 with the local
+ * CSV field names are the column keys (a public interface: see docs/history.md); times are ISO-8601 with the local
  * offset in JSON and CSV, local {@code yyyy-MM-dd HH:mm:ss} in the table.
  */
 public final class Listing {

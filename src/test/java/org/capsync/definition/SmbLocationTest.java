@@ -1,9 +1,8 @@
-package org.capsync.copy.smb;
+package org.capsync.definition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.capsync.definition.SmbLocation;
 import org.junit.jupiter.api.Test;
 
 class SmbLocationTest {
