@@ -1,13 +1,11 @@
 package org.capsync.cli;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import org.capsync.console.Listing;
 import org.capsync.console.Listing.Column;
 import org.capsync.history.CapState;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,9 +18,7 @@ import picocli.CommandLine.Parameters;
         footer = {
             "  capsync caps client-lkp             every CAP: current or stale since when",
             "  capsync caps client-lkp --stale     only the CAPs that are not current"})
-class CapsCommand implements Callable<Integer> {
-
-    private final CliEnvironment environment;
+class CapsCommand extends ListingSubcommand {
 
     @Parameters(paramLabel = "JOB", description = "a job name or job file")
     String job;
@@ -30,14 +26,8 @@ class CapsCommand implements Callable<Integer> {
     @Option(names = "--stale", description = "only the CAPs that are not current")
     boolean staleOnly;
 
-    @Mixin
-    HelpOption help;
-
-    @Mixin
-    OutputOptions output;
-
-    public CapsCommand(CliEnvironment environment) {
-        this.environment = environment;
+    CapsCommand(CliEnvironment environment) {
+        super(environment);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.capsync.cli;
 
 import java.time.Duration;
-import java.util.concurrent.Callable;
 
 import org.capsync.copy.smb.SmbCredentials;
 import org.capsync.definition.CapList;
@@ -14,7 +13,6 @@ import org.capsync.demo.DemoSite;
 import org.capsync.repository.CapsyncHome;
 import org.capsync.run.RunSummary;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,18 +28,13 @@ import picocli.CommandLine.Option;
             "  capsync demo             first time: makes the site, copies, retries, skips",
             "  capsync demo             again: the CAPs already current are left unchanged",
             "  capsync demo --reset     the site anew, CAPs back to last week's file"})
-class DemoCommand implements Callable<Integer> {
-
-    private final CliEnvironment environment;
-
-    @Mixin
-    HelpOption help;
+class DemoCommand extends Subcommand {
 
     @Option(names = "--reset", description = "make the demo site anew (CAPs back to last week's file)")
     boolean reset;
 
-    public DemoCommand(CliEnvironment environment) {
-        this.environment = environment;
+    DemoCommand(CliEnvironment environment) {
+        super(environment);
     }
 
     @Override

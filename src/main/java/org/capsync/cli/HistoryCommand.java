@@ -4,13 +4,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import org.capsync.console.Listing;
 import org.capsync.console.Listing.Column;
 import org.capsync.history.Execution;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -21,9 +19,7 @@ import picocli.CommandLine.Parameters;
             "  capsync history                          the last 20 executions of every job",
             "  capsync history client-lkp --since 7d    this week's runs of one job",
             "  capsync history client-lkp --json        for scripts (also --csv)"})
-class HistoryCommand implements Callable<Integer> {
-
-    private final CliEnvironment environment;
+class HistoryCommand extends ListingSubcommand {
 
     @Parameters(arity = "0..1", paramLabel = "JOB", description = "only this job (a name, or a job file); all jobs when omitted")
     String job;
@@ -34,14 +30,8 @@ class HistoryCommand implements Callable<Integer> {
     @Option(names = "--since", paramLabel = "DATE", description = "only executions started since DATE (2026-11-01, 2026-11-01T08:00) or an age (7d, 12h)")
     String since;
 
-    @Mixin
-    HelpOption help;
-
-    @Mixin
-    OutputOptions output;
-
-    public HistoryCommand(CliEnvironment environment) {
-        this.environment = environment;
+    HistoryCommand(CliEnvironment environment) {
+        super(environment);
     }
 
     @Override

@@ -5,7 +5,6 @@ import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 
 import org.springframework.boot.convert.DurationStyle;
 import picocli.CommandLine.Command;
@@ -17,9 +16,7 @@ import picocli.CommandLine.Parameters;
  * record lock on it until the time is up or its standard input closes.
  */
 @Command(name = "hold-open", hidden = true, description = "Hold a file open and locked, as a reading client does.")
-class HoldOpenCommand implements Callable<Integer> {
-
-    private final CliEnvironment environment;
+class HoldOpenCommand extends Subcommand {
 
     @Parameters(paramLabel = "FILE")
     Path file;
@@ -27,8 +24,8 @@ class HoldOpenCommand implements Callable<Integer> {
     @Option(names = "--for", paramLabel = "DURATION", defaultValue = "1h")
     String duration;
 
-    public HoldOpenCommand(CliEnvironment environment) {
-        this.environment = environment;
+    HoldOpenCommand(CliEnvironment environment) {
+        super(environment);
     }
 
     @Override

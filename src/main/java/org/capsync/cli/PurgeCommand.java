@@ -6,14 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 import org.capsync.console.Listing;
 import org.capsync.console.Listing.Column;
 import org.capsync.history.Purge;
 import org.capsync.repository.RepositoryConnection;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,9 +23,7 @@ import picocli.CommandLine.Option;
         footer = {
             "  capsync purge --older-than 90d --dry-run   what would go",
             "  capsync purge --older-than 90d             remove it"})
-class PurgeCommand implements Callable<Integer> {
-
-    private final CliEnvironment environment;
+class PurgeCommand extends ListingSubcommand {
 
     @Option(names = "--older-than", required = true, paramLabel = "AGE", description = "remove runs that ended more than AGE ago (90d, 12h, 2w)")
     String olderThan;
@@ -35,14 +31,8 @@ class PurgeCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "only say what would be removed")
     boolean dryRun;
 
-    @Mixin
-    HelpOption help;
-
-    @Mixin
-    OutputOptions output;
-
-    public PurgeCommand(CliEnvironment environment) {
-        this.environment = environment;
+    PurgeCommand(CliEnvironment environment) {
+        super(environment);
     }
 
     @Override

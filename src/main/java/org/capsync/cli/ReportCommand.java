@@ -7,13 +7,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.ZoneId;
-import java.util.concurrent.Callable;
 
 import org.capsync.report.HtmlReport;
 import org.capsync.report.RunReport;
 import org.capsync.report.RunReports;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -29,12 +27,7 @@ import picocli.CommandLine.Parameters;
             "",
             "Read-only, from the same queries as history, show and caps; works while the job",
             "runs. Exit 2 if the job has no recorded run."})
-class ReportCommand implements Callable<Integer> {
-
-    private final CliEnvironment environment;
-
-    @Mixin
-    HelpOption help;
+class ReportCommand extends Subcommand {
 
     @Parameters(paramLabel = "JOB", description = "a job name (client-lkp) or job file (jobs/client-lkp.yml)")
     String job;
@@ -45,8 +38,8 @@ class ReportCommand implements Callable<Integer> {
     @Option(names = "--html", paramLabel = "FILE", required = true, description = "the page to write (replaced if it exists)")
     Path html;
 
-    public ReportCommand(CliEnvironment environment) {
-        this.environment = environment;
+    ReportCommand(CliEnvironment environment) {
+        super(environment);
     }
 
     @Override

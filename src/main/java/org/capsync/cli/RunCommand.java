@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
@@ -40,7 +39,6 @@ import org.capsync.run.RunLock;
 import org.capsync.run.RunSummary;
 import org.springframework.jdbc.core.JdbcTemplate;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -67,7 +65,7 @@ import picocli.CommandLine.Parameters;
             "Every attempt is logged in CAPSYNC_HOME/logs/JOB.log.",
             "Exit codes: 0 every CAP current, 1 failed (run again to resume), 2 bad input,",
             "            3 some CAPs not current, 4 the job is already running"})
-class RunCommand implements Callable<Integer> {
+class RunCommand extends Subcommand {
 
     /** How long a finished run keeps serving the repository to other jobs' runs that joined it. */
     private static final Duration SERVE_OTHERS_MAX = Duration.ofHours(12);
@@ -78,11 +76,6 @@ class RunCommand implements Callable<Integer> {
      * better than depending on its process.
      */
     private static final Duration READERS_WAIT = Duration.ofMinutes(10);
-
-    private final CliEnvironment environment;
-
-    @Mixin
-    HelpOption help;
 
     @Parameters(paramLabel = "JOB", description = "a job file (jobs/client-lkp.yml) or a job name (client-lkp = jobs/client-lkp.yml)")
     String job;
@@ -96,8 +89,8 @@ class RunCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "only problems (CAPs skipped or failed) and the summary line; no progress bar")
     boolean quiet;
 
-    public RunCommand(CliEnvironment environment) {
-        this.environment = environment;
+    RunCommand(CliEnvironment environment) {
+        super(environment);
     }
 
     @Override

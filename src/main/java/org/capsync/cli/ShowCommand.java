@@ -5,14 +5,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import org.capsync.console.Listing;
 import org.capsync.console.Listing.Column;
 import org.capsync.history.Execution;
 import org.capsync.history.PairOutcome;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -22,9 +20,7 @@ import picocli.CommandLine.Parameters;
         footer = {
             "  capsync show 42                 what execution 42 did at each CAP",
             "  capsync show 42 --attempts      with every attempt, its time and reason"})
-class ShowCommand implements Callable<Integer> {
-
-    private final CliEnvironment environment;
+class ShowCommand extends ListingSubcommand {
 
     @Parameters(paramLabel = "EXECUTION_ID", description = "an execution id, as history and the run's summary line give it")
     long executionId;
@@ -32,14 +28,8 @@ class ShowCommand implements Callable<Integer> {
     @Option(names = "--attempts", description = "every attempt with its time, result and reason")
     boolean attempts;
 
-    @Mixin
-    HelpOption help;
-
-    @Mixin
-    OutputOptions output;
-
-    public ShowCommand(CliEnvironment environment) {
-        this.environment = environment;
+    ShowCommand(CliEnvironment environment) {
+        super(environment);
     }
 
     @Override

@@ -3,7 +3,6 @@ package org.capsync.cli;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import org.capsync.console.Listing;
 import org.capsync.console.Listing.Column;
@@ -19,7 +18,6 @@ import org.capsync.definition.JobDefinition;
 import org.capsync.definition.JobFileParser;
 import org.capsync.run.RunSummary;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -30,21 +28,13 @@ import picocli.CommandLine.Parameters;
         footerHeading = "%nExamples:%n",
         footer = {
             "  capsync verify client-lkp       every CAP against the source; writes nothing"})
-class VerifyCommand implements Callable<Integer> {
-
-    private final CliEnvironment environment;
+class VerifyCommand extends ListingSubcommand {
 
     @Parameters(paramLabel = "JOB", description = "a job file (jobs/client-lkp.yml) or a job name (client-lkp = jobs/client-lkp.yml)")
     String job;
 
-    @Mixin
-    HelpOption help;
-
-    @Mixin
-    OutputOptions output;
-
-    public VerifyCommand(CliEnvironment environment) {
-        this.environment = environment;
+    VerifyCommand(CliEnvironment environment) {
+        super(environment);
     }
 
     @Override
