@@ -307,10 +307,10 @@ public final class HistoryQueries {
                 .query((ResultSet rs) -> {
                     pairs.put(PairStatus.valueOf(rs.getString(1)), rs.getInt(2));
                 });
-        record Stale(int count, Instant since) {
+        record StaleCount(int count, Instant since) {
         }
-        Stale stale = jdbc.sql(STALE_SINCE).param(instance)
-                .query((rs, n) -> new Stale(rs.getInt(1), instant(rs, 2))).single();
+        StaleCount stale = jdbc.sql(STALE_SINCE).param(instance)
+                .query((rs, n) -> new StaleCount(rs.getInt(1), instant(rs, 2))).single();
         List<String> names = jdbc.sql("SELECT DISTINCT CAP_NAME FROM CAPSYNC_PAIR WHERE JOB_INSTANCE_ID = ? "
                         + "AND STATUS NOT IN " + PairStatus.currentInSql() + " ORDER BY CAP_NAME FETCH FIRST "
                         + STALE_NAMES + " ROWS ONLY")

@@ -30,11 +30,11 @@ public final class Purge {
      * @param instances the removed runs (job instances), by job, for deleting their leftover snapshot folders
      */
     public record Result(Instant before, int runs, int executions, long outcomes, long attempts, int keptExecutions,
-            List<Run> instances) {
+            List<PurgedRun> instances) {
     }
 
     /** One removed run. */
-    public record Run(String job, long instanceId) {
+    public record PurgedRun(String job, long instanceId) {
     }
 
     private final RepositoryConnection database;
@@ -48,9 +48,9 @@ public final class Purge {
     public Result olderThan(Instant before, boolean dryRun) {
         if (dryRun) {
             JdbcClient jdbc = database.jdbc();
-            List<Run> runs = runs(jdbc, before);
+            List<PurgedRun> runs = runs(jdbc, before);
             Removed counted = new Removed();
-            for (List<Long> instances : batches(runs.stream().map(Run::instanceId).toList())) {
+            for (List<Long> instances : batches(runs.stream().map(PurgedRun::instanceId).toList())) {
                 List<Long> executions = executionsOf(jdbc, instances);
                 counted.executions += executions.size();
                 counted.outcomes += count(jdbc, "SELECT COUNT(*) FROM CAPSYNC_PAIR WHERE JOB_INSTANCE_ID IN (:ids)", instances);
@@ -62,11 +62,11 @@ public final class Purge {
         }
         Result result = database.inTransaction(() -> {
             JdbcClient jdbc = database.jdbc();
-            List<Run> runs = runs(jdbc, before);
+            List<PurgedRun> runs = runs(jdbc, before);
             return result(jdbc, before, runs, delete(jdbc, runs), true);
         });
         // Files last, once the rows are gone for good: an abandoned run may have left its snapshot behind.
-        for (Run run : result.instances()) {
+        for (PurgedRun run : result.instances()) {
             try {
                 FileSystemUtils.deleteRecursively(home.snapshots().resolve(run.job()).resolve(Long.toString(run.instanceId())));
             } catch (IOException ignored) {
@@ -83,7 +83,7 @@ public final class Purge {
         long attempts;
     }
 
-    private static Result result(JdbcClient jdbc, Instant before, List<Run> runs, Removed removed, boolean deleted) {
+    private static Result result(JdbcClient jdbc, Instant before, List<PurgedRun> runs, Removed removed, boolean deleted) {
         int left = jdbc.sql("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION").query(Integer.class).single();
         return new Result(before, runs.size(), removed.executions, removed.outcomes, removed.attempts,
                 deleted ? left : left - removed.executions, runs);
@@ -93,7 +93,7 @@ public final class Purge {
      * The runs to remove: instances with executions, all of them finished before the cut-off, none still going, and
      * none of them its job's latest execution.
      */
-    private static List<Run> runs(JdbcClient jdbc, Instant before) {
+    private static List<PurgedRun> runs(JdbcClient jdbc, Instant before) {
         return jdbc.sql("""
                 SELECT i.JOB_NAME, i.JOB_INSTANCE_ID FROM BATCH_JOB_INSTANCE i
                 WHERE EXISTS (SELECT 1 FROM BATCH_JOB_EXECUTION e WHERE e.JOB_INSTANCE_ID = i.JOB_INSTANCE_ID)
@@ -108,7 +108,7 @@ public final class Purge {
                 ORDER BY i.JOB_INSTANCE_ID
                 """)
                 .param("cutoff", Timestamp.from(before))
-                .query((rs, n) -> new Run(rs.getString(1), rs.getLong(2)))
+                .query((rs, n) -> new PurgedRun(rs.getString(1), rs.getLong(2)))
                 .list();
     }
 
@@ -118,9 +118,9 @@ public final class Purge {
     }
 
     /** Children before parents, so that Spring Batch's foreign keys hold at every statement. */
-    private static Removed delete(JdbcClient jdbc, List<Run> runs) {
+    private static Removed delete(JdbcClient jdbc, List<PurgedRun> runs) {
         Removed removed = new Removed();
-        for (List<Long> instances : batches(runs.stream().map(Run::instanceId).toList())) {
+        for (List<Long> instances : batches(runs.stream().map(PurgedRun::instanceId).toList())) {
             List<Long> executions = executionsOf(jdbc, instances);
             for (List<Long> ids : batches(executions)) {
                 removed.attempts += update(jdbc, "DELETE FROM CAPSYNC_ATTEMPT WHERE JOB_EXECUTION_ID IN (:ids)", ids);

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.capsync.definition.Durations;
-import org.capsync.report.RunReport.Attempt;
+import org.capsync.history.PairOutcome.Attempt;
 import org.capsync.report.RunReport.CapRow;
 import org.capsync.report.RunReport.Cell;
 import org.capsync.report.RunReport.FileCell;
@@ -164,10 +164,10 @@ public final class HtmlReport {
                 s.append("\n  ... ").append(from).append(" earlier attempts");
             }
             for (Attempt a : attempts.subList(from, attempts.size())) {
-                s.append("\n  ").append(a.number()).append(". ")
-                        .append(a.started() == null ? "" : time.format(a.started())).append(" ")
+                s.append("\n  ").append(a.attempt()).append(". ")
+                        .append(a.time() == null ? "" : time.format(a.time())).append(" ")
                         .append(a.reason() == null ? a.result().toLowerCase(Locale.ROOT).replace('_', ' ') : a.reason())
-                        .append(" (").append(Durations.format(Duration.ofMillis(a.millis()))).append(")");
+                        .append(" (").append(Durations.format(Duration.ofMillis(a.durationMs()))).append(")");
             }
         }
         return s.toString();

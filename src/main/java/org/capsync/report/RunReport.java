@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import org.capsync.history.PairOutcome;
+
 /**
  * Everything the run report shows, read from the job repository: the last runs (executions, oldest first), every CAP
  * they touched with what each execution did for it, and the CAPs that are stale now.
@@ -24,12 +26,8 @@ public record RunReport(String job, Instant generated, List<Run> runs, List<CapR
         }
     }
 
-    /** One attempt at one file, as recorded in CAPSYNC_ATTEMPT. */
-    public record Attempt(int number, Instant started, long millis, String result, String reason) {
-    }
-
     /** One file of a CAP in one execution: its outcome there, and the attempts that execution made. */
-    public record FileCell(String file, Outcome outcome, String reason, List<Attempt> attempts) {
+    public record FileCell(String file, Outcome outcome, String reason, List<PairOutcome.Attempt> attempts) {
     }
 
     /**

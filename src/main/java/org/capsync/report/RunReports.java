@@ -16,7 +16,6 @@ import org.capsync.history.CapState;
 import org.capsync.history.Execution;
 import org.capsync.history.HistoryQueries;
 import org.capsync.history.PairOutcome;
-import org.capsync.report.RunReport.Attempt;
 import org.capsync.report.RunReport.CapRow;
 import org.capsync.report.RunReport.Cell;
 import org.capsync.report.RunReport.FileCell;
@@ -97,9 +96,7 @@ public final class RunReports {
     }
 
     private static FileCell fileCell(PairOutcome pair) {
-        List<Attempt> attempts = pair.attemptLog().stream()
-                .map(a -> new Attempt(a.attempt(), a.time(), a.durationMs(), a.result(), a.reason())).toList();
-        return new FileCell(pair.file(), Outcome.ofStatus(pair.status()), pair.error(), attempts);
+        return new FileCell(pair.file(), Outcome.ofStatus(pair.status()), pair.error(), pair.attemptLog());
     }
 
     /** For a CAP an execution did not handle: which execution of the same run did, if one in the report did. */
