@@ -255,6 +255,59 @@ class CapSafetyTest {
         }
     }
 
+    /**
+     * A non-root capsync and a read-only target (mode 0444: a CIFS mount shows the DOS read-only attribute so) that a
+     * reader holds with a shared lock: in use, never replaced under the reader. Once the reader is gone the target is
+     * replaced and stays read-only. The copy runs in a child JVM as nobody.
+     */
+    @Test
+    void aReadOnlyTargetAReaderHoldsIsInUseForANonRootCapsync() throws Exception {
+        Path target = site.capFile("CAP_001");
+        byte[] stale = TestSite.bytes(100, 9);
+        Files.write(target, stale);
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("r--r--r--"));
+        openToEveryone(dir, dir.resolve("inbox"), dir.resolve("caps"), site.capRoot("CAP_001"));
+        Files.setPosixFilePermissions(target.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setPosixFilePermissions(dir.resolve("inbox/client.lkp"), PosixFilePermissions.fromString("rw-r--r--"));
+        List<String> asNobody = ChildCopy.command(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"),
+                site.capRoot("CAP_001").toString(), "clidata.box", dir.resolve("inbox/client.lkp"));
+
+        try (ClientSimulator reader = ClientSimulator.hold(target, Duration.ofMinutes(1))) {
+            String held = ChildCopy.run(asNobody);
+            assertThat(held).startsWith("IN_USE|").contains("in use");
+            assertThat(Files.readAllBytes(target)).isEqualTo(stale);
+        }
+        String free = ChildCopy.run(asNobody);
+
+        assertThat(free).startsWith("COPIED|");
+        assertThat(site.capBytes("CAP_001")).isEqualTo(site.sourceBytes());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("r--r--r--");
+        assertThat(site.strayFilesAtCaps()).isEmpty();
+    }
+
+    /** capsync started with umask 077 (root's cron, a hardened shell): clients can still read what it writes. */
+    @Test
+    void aUmaskOf077DoesNotMakeTheCopyUnreadableByClients() throws Exception {
+        Path target = site.capFile("CAP_001");
+        Files.write(target, TestSite.bytes(100, 9));
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(target.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+        List<String> withUmask077 = ChildCopy.command(List.of("sh", "-c", "umask 077 && exec \"$0\" \"$@\""),
+                site.capRoot("CAP_001").toString(), "clidata.box", dir.resolve("inbox/client.lkp"));
+
+        assertThat(ChildCopy.run(withUmask077)).startsWith("COPIED|");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-r--r--");
+        Files.delete(target);
+        assertThat(ChildCopy.run(withUmask077)).startsWith("COPIED|");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-r--r--");
+    }
+
+    private static void openToEveryone(Path... folders) throws IOException {
+        for (Path folder : folders) {
+            Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
     private TargetFile target() {
         return TargetFile.of("CAP_001", site.capRoot("CAP_001").toString(), "clidata.box", "client.lkp", "client-lkp");
     }
