@@ -285,6 +285,19 @@ class CapSafetyTest {
         assertThat(site.strayFilesAtCaps()).isEmpty();
     }
 
+    /** A CAP folder capsync's user may not enter is said so, not "not found" (the copy runs as nobody). */
+    @Test
+    void aCapFolderCapsyncMayNotEnterIsSaidSo() throws Exception {
+        openToEveryone(dir, dir.resolve("inbox"), dir.resolve("caps"));
+        Files.setPosixFilePermissions(site.capRoot("CAP_001"), PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(dir.resolve("inbox/client.lkp"), PosixFilePermissions.fromString("rw-r--r--"));
+
+        String outcome = ChildCopy.run(ChildCopy.command(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"),
+                site.capRoot("CAP_001").toString(), "clidata.box", dir.resolve("inbox/client.lkp")));
+
+        assertThat(outcome).startsWith("FAILED|").contains(site.capRoot("CAP_001").toString()).contains("permission denied");
+    }
+
     /** capsync started with umask 077 (root's cron, a hardened shell): clients can still read what it writes. */
     @Test
     void aUmaskOf077DoesNotMakeTheCopyUnreadableByClients() throws Exception {
