@@ -102,10 +102,17 @@ final class CapFolder implements Closeable {
         return path.resolve(name);
     }
 
-    /** The entry {@code name} as it is, a link not followed, or empty when there is none. */
+    /**
+     * The entry {@code name} as it is, a link not followed, or empty when there is none: {@link PosixFileAttributes}
+     * where the directory handle has them (one stat answers type, size and mode).
+     */
     Optional<BasicFileAttributes> attributes(String name) throws IOException {
         try {
-            return Optional.of(handle == null ? Files.readAttributes(resolve(name), BasicFileAttributes.class, NOFOLLOW)
+            if (handle == null) {
+                return Optional.of(Files.readAttributes(resolve(name), BasicFileAttributes.class, NOFOLLOW));
+            }
+            PosixFileAttributeView posix = handle.getFileAttributeView(name(name), PosixFileAttributeView.class, NOFOLLOW);
+            return Optional.of(posix != null ? posix.readAttributes()
                     : handle.getFileAttributeView(name(name), BasicFileAttributeView.class, NOFOLLOW).readAttributes());
         } catch (NoSuchFileException e) {
             return Optional.empty();

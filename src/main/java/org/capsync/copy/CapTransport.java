@@ -25,7 +25,8 @@ public interface CapTransport {
 
     /**
      * Puts the source's bytes at the target atomically, through a temp file created new under a name of its own
-     * ({@link TargetFile#newTempName}); on any failure the temp file is gone and the target intact.
+     * ({@link TargetFile#newTempName}); on any failure the temp file is gone and the target intact. Removes what
+     * {@link #removeLeftovers} removes too, through the same folder handle.
      */
     void replace(SourceFile source, TargetFile target) throws CopyException;
 

@@ -102,7 +102,7 @@ public final class LocalTransport implements CapTransport {
                 return false;
             }
             try {
-                if (readForClients(folder, target.fileName()).isPresent()) {
+                if (unreadableInReadableFolder(folder, attributes.get())) {
                     return false;
                 }
                 try (FileChannel in = folder.openRead(target.fileName())) {
@@ -177,6 +177,7 @@ public final class LocalTransport implements CapTransport {
                 live.release();
                 moveOver(folder, temp, name);
                 renamed = true;
+                removeLeftovers(folder, target);
             } catch (FileAlreadyExistsException e) {
                 throw new CopyFailure("temp file " + tempPath + " already exists", e);
             } catch (IOException e) {
@@ -199,6 +200,12 @@ public final class LocalTransport implements CapTransport {
     @Override
     public void removeLeftovers(TargetFile target) throws CopyException {
         try (CapFolder folder = CapFolder.open(target)) {
+            removeLeftovers(folder, target);
+        }
+    }
+
+    private void removeLeftovers(CapFolder folder, TargetFile target) {
+        try {
             for (String name : folder.names()) {
                 if (target.isLeftover(name) && !liveTemps.contains(name)) {
                     removeIfNoWriterHolds(folder, name);
@@ -338,15 +345,14 @@ public final class LocalTransport implements CapTransport {
         return mode;
     }
 
-    /** Why clients cannot read the target when its folder would let them (then it is replaced), or empty. */
-    private static Optional<String> readForClients(CapFolder folder, String name) throws IOException {
-        Optional<PosixFileAttributes> old = folder.posixAttributes(name);
-        Optional<PosixFileAttributes> parent = folder.posixAttributes(null);
-        if (old.isEmpty() || parent.isEmpty() || !java.util.Collections.disjoint(old.get().permissions(), CLIENT_READ)) {
-            return Optional.empty();
+    /** Whether neither group nor others may read the target while its folder lets them in (then it is replaced). */
+    private static boolean unreadableInReadableFolder(CapFolder folder, BasicFileAttributes target) throws IOException {
+        if (!(target instanceof PosixFileAttributes posix)
+                || !java.util.Collections.disjoint(posix.permissions(), CLIENT_READ)) {
+            return false;
         }
-        Set<PosixFilePermission> usual = newFileMode(parent.get().permissions());
-        return java.util.Collections.disjoint(usual, CLIENT_READ) ? Optional.empty() : Optional.of("not readable by clients");
+        Optional<PosixFileAttributes> parent = folder.posixAttributes(null);
+        return parent.isPresent() && !java.util.Collections.disjoint(newFileMode(parent.get().permissions()), CLIENT_READ);
     }
 
     /**

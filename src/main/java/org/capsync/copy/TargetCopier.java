@@ -44,7 +44,6 @@ public final class TargetCopier {
                     lockToken.release(transport, target);
                 }
             }
-            transport.removeLeftovers(target);
             return new CopyOutcome(CopyOutcome.Kind.COPIED, wanted.size(), wanted.sha256(), null, millisSince(start));
         } catch (CopyException e) {
             CopyOutcome.Kind kind = e instanceof SharingViolation ? CopyOutcome.Kind.IN_USE : CopyOutcome.Kind.FAILED;

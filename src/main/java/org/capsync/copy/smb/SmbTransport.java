@@ -104,7 +104,8 @@ public final class SmbTransport implements CapTransport {
         String folderPath = location.pathInShare(target.folder());
         String tempPath = location.pathInShare(target.folder(), target.newTempName());
         sessions.onShare(location, share -> {
-            refuseIfLinkedFolder(share, location, folderPath);
+            // One folder handle checks the folder and removes killed attempts' temp files: round trips are the cost here.
+            checkFolderAndRemoveLeftovers(share, location, folderPath, target);
             File temp = openTemp(share, location, tempPath);
             boolean renamed = false;
             try {
@@ -281,11 +282,30 @@ public final class SmbTransport implements CapTransport {
         SmbLocation location = location(target);
         String folder = location.pathInShare(target.folder());
         sessions.onShare(location, share -> {
+            checkFolderAndRemoveLeftovers(share, location, folder, target);
+            return null;
+        });
+    }
+
+    /**
+     * Opens the target folder as itself (a link or junction is not followed but refused), then lists and deletes the
+     * leftovers through that handle: open, query, list, close.
+     */
+    private static void checkFolderAndRemoveLeftovers(DiskShare share, SmbLocation location, String folderPath,
+            TargetFile target) throws CopyException {
+        try (com.hierynomus.smbj.share.Directory folder = share.openDirectory(folderPath,
+                EnumSet.of(AccessMask.FILE_LIST_DIRECTORY, AccessMask.FILE_READ_ATTRIBUTES), NORMAL, SMB2ShareAccess.ALL,
+                SMB2CreateDisposition.FILE_OPEN, A_FOLDER_AS_IS)) {
+            if (!folderPath.isEmpty()
+                    && (folder.getFileInformation(FileBasicInformation.class).getFileAttributes() & REPARSE_POINT) != 0) {
+                throw new CopyFailure("target folder " + location.describe(folderPath)
+                        + " is a link (reparse point); capsync follows no links below a CAP path");
+            }
             List<FileIdBothDirectoryInformation> entries;
             try {
-                entries = share.list(folder, target.leftoverPattern());
+                entries = folder.list(FileIdBothDirectoryInformation.class, target.leftoverPattern());
             } catch (SMBApiException e) {
-                return null; // no such name (or folder): nothing left behind
+                return; // STATUS_NO_SUCH_FILE: nothing left behind, the usual case
             }
             for (FileIdBothDirectoryInformation entry : entries) {
                 if (!target.isLeftover(entry.getFileName()) || (entry.getFileAttributes() & DIRECTORY) != 0) {
@@ -297,8 +317,14 @@ public final class SmbTransport implements CapTransport {
                     // a live writer's (sharing violation) or not ours to delete: left for a later attempt
                 }
             }
-            return null;
-        });
+        } catch (SMBRuntimeException e) {
+            long status = statusOf(e);
+            if (status == SmbSharingViolations.STATUS_OBJECT_PATH_NOT_FOUND || status == STATUS_NOT_A_DIRECTORY
+                    || status == SmbSharingViolations.STATUS_OBJECT_NAME_NOT_FOUND) {
+                throw missingFolder(share, location, folderPath);
+            }
+            throw failure(e, Step.WRITE_TEMP, location.describe(folderPath));
+        }
     }
 
     /** Deletes the name itself: a link is removed, never what it names (smbj's rm would let the server follow it). */
