@@ -365,6 +365,21 @@ class SmbTransportTest {
         }
     }
 
+    /**
+     * A read-only target on a Samba share (mode 0444, shown to clients as the DOS read-only attribute) that no one
+     * holds is replaced (a held one is in use: the DELETE probe above), and the new file's attributes are the share's.
+     */
+    @Test
+    void aReadOnlyTargetNoOneHoldsIsReplaced() throws IOException {
+        Files.write(onDisk("caps", cap), TestSite.bytes(1000, 99));
+        Files.setPosixFilePermissions(onDisk("caps", cap), java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+
+        CopyOutcome outcome = copier.attempt(source, target("caps", cap));
+
+        assertThat(outcome.kind()).as(String.valueOf(outcome.reason())).isEqualTo(CopyOutcome.Kind.COPIED);
+        assertThat(Files.readAllBytes(onDisk("caps", cap))).isEqualTo(Files.readAllBytes(source.path()));
+    }
+
     private TargetFile target(String share, String capFolder) {
         return TargetFile.of(capFolder, samba.url(share, capFolder), "clidata.box", "client.lkp", "client-lkp");
     }
