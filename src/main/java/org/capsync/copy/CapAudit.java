@@ -32,7 +32,8 @@ import org.capsync.definition.SourceFiles;
  */
 public final class CapAudit {
 
-    public enum Verdict { CURRENT, DIFFERS, MISSING, UNREACHABLE }
+    /** UNREADABLE: the CAP's copy holds the source's bytes, but clients may not read it (e.g. mode rw-------). */
+    public enum Verdict { CURRENT, DIFFERS, MISSING, UNREACHABLE, UNREADABLE }
 
     /**
      * One (CAP, file) against the source.
@@ -101,8 +102,9 @@ public final class CapAudit {
             }
             FileDigest digest = held.get();
             Verdict verdict = digest.equals(wanted) ? Verdict.CURRENT : Verdict.DIFFERS;
-            return new TargetCheck(target.capName(), target.fileName(), path, verdict, digest.size(), digest.sha256(),
-                    wanted.sha256(), null);
+            String problem = verdict == Verdict.CURRENT ? transport.unreadableByClients(target).orElse(null) : null;
+            return new TargetCheck(target.capName(), target.fileName(), path, problem == null ? verdict : Verdict.UNREADABLE,
+                    digest.size(), digest.sha256(), wanted.sha256(), problem);
         } catch (SharingViolation e) {
             return unreachable(target, path, wanted, "cannot read it: " + e.reason());
         } catch (CopyException e) {

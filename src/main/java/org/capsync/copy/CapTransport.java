@@ -4,7 +4,8 @@ import java.util.Optional;
 
 /**
  * How files reach one kind of CAP path. Implementations never delete the target before the new bytes are in place:
- * they write a temp file beside it, verify it and rename it over the target.
+ * they write a temp file beside it, verify it and rename it over the target. They never write outside the target's
+ * folder and never through a link (or reparse point) someone placed there: see docs/safety.md.
  */
 public interface CapTransport {
 
@@ -22,13 +23,31 @@ public interface CapTransport {
         return digest(target).map(source.digest()::equals).orElse(false);
     }
 
-    /** Puts the source's bytes at the target atomically; on any failure the temp file is gone and the target intact. */
+    /**
+     * Puts the source's bytes at the target atomically, through a temp file created new under a name of its own
+     * ({@link TargetFile#newTempName}); on any failure the temp file is gone and the target intact. Removes what
+     * {@link #removeLeftovers} removes too, through the same folder handle.
+     */
     void replace(SourceFile source, TargetFile target) throws CopyException;
+
+    /**
+     * Removes the temp files of this job and file that killed attempts left beside the target, never one a live writer
+     * (in this process or another) is still writing; what cannot be removed now waits for a later attempt.
+     */
+    void removeLeftovers(TargetFile target) throws CopyException;
+
+    /** Why clients could not read the target although it exists, when the transport can tell; else empty. */
+    default Optional<String> unreadableByClients(TargetFile target) throws CopyException {
+        return Optional.empty();
+    }
 
     /** A small file in the target's folder (the lock token), or empty when there is none. */
     Optional<byte[]> readBeside(TargetFile target, String name) throws CopyException;
 
-    /** Creates or overwrites a small file in the target's folder (the lock token); others may read or delete it. */
+    /**
+     * Creates a small file in the target's folder (the lock token); others may read or delete it. Never overwrites:
+     * a file (or link) already there under the name is another writer's, and the answer is "in use".
+     */
     void writeBeside(TargetFile target, String name, byte[] content) throws CopyException;
 
     /** Removes a file from the target's folder if it is there; in use while a client holds it without delete sharing. */

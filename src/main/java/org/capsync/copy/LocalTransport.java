@@ -7,16 +7,20 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.capsync.copy.LocalSharingViolations.Operation;
@@ -25,20 +29,41 @@ import org.capsync.copy.LocalSharingViolations.Operation;
  * CAPs reached through the file system: local folders, UNC paths on Windows, mounted shares. Replaces by temp file,
  * read-back verification and an atomic rename; never deletes the target first (as {@code Files.copy(REPLACE_EXISTING)}
  * would: a reader would find no file at all).
+ *
+ * <p>What it will write (docs/safety.md): only inside the CAP's target folder, reached without following any link below
+ * the CAP path ({@link CapFolder}); a temp file it creates new under a name no other attempt uses; the target only by
+ * renaming that temp file over it. A target that is a link, a folder or a special file is refused. The new file gets the
+ * target's owner, group and mode (owner and group where the process may set them); a file that did not exist gets
+ * {@code rw-} for its owner and {@code r--} for group and others as far as the folder lets them in (see
+ * {@link #newFileMode}), whatever capsync's umask. A target whose mode lets neither group nor others read it, in a folder
+ * that does, is not current: it is replaced with read added for them.
  */
 public final class LocalTransport implements CapTransport {
 
     /** Snapshot files up to this size are held in memory for the run: written and compared without reopening them. */
     private static final long IN_MEMORY = 16L * 1024 * 1024;
     private static final int BUFFER = 64 * 1024;
+    private static final Set<PosixFilePermission> CLIENT_READ =
+            EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
 
     private final LocalSharingViolations violations;
+    private final KernelLocks kernelLocks;
     /** Each snapshot file's bytes (empty array when too large to hold), checked once against its recorded SHA-256. */
     private final Map<Path, byte[]> snapshots = new ConcurrentHashMap<>();
     private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[BUFFER]);
+    /**
+     * Temp names this process is writing now. Another thread's leftover removal passes them over without opening them:
+     * closing any channel on a file drops every lock this process holds on it, the one marking the temp file as live too.
+     */
+    private final Set<String> liveTemps = ConcurrentHashMap.newKeySet();
 
     public LocalTransport(LocalSharingViolations violations) {
+        this(violations, KernelLocks.forThisMachine());
+    }
+
+    LocalTransport(LocalSharingViolations violations, KernelLocks kernelLocks) {
         this.violations = violations;
+        this.kernelLocks = kernelLocks;
     }
 
     @Override
@@ -48,110 +73,307 @@ public final class LocalTransport implements CapTransport {
 
     @Override
     public Optional<FileDigest> digest(TargetFile target) throws CopyException {
-        Path file = folder(target).resolve(target.fileName());
-        if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new CopyFailure("target " + file + " is a directory, not a file");
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            return Optional.of(FileDigest.of(in));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw violations.classify(e, Operation.READ_TARGET, file.toString());
+        try (CapFolder folder = CapFolder.open(target)) {
+            Path file = folder.resolve(target.fileName());
+            if (existingTarget(folder, target.fileName()).isEmpty()) {
+                return Optional.empty();
+            }
+            try (FileChannel in = folder.openRead(target.fileName())) {
+                return Optional.of(FileDigest.of(java.nio.channels.Channels.newInputStream(in)));
+            } catch (NoSuchFileException e) {
+                return Optional.empty();
+            } catch (IOException e) {
+                throw violations.classify(e, Operation.READ_TARGET, file.toString());
+            }
         }
     }
 
     /**
      * Compares the target's bytes with the snapshot's instead of hashing them: the same answer as size + SHA-256, and
-     * the launcher's C1-only JIT (fast start-up) has no SHA-256 intrinsic, which made hashing 16 KB cost ~0.3 ms.
+     * the launcher's C1-only JIT (fast start-up) has no SHA-256 intrinsic, which made hashing 16 KB cost ~0.3 ms. A
+     * target clients cannot read is not current (see the class comment).
      */
     @Override
     public boolean holds(SourceFile source, TargetFile target) throws CopyException {
-        Path file = folder(target).resolve(target.fileName());
-        try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            if (attributes.isDirectory()) {
-                throw new CopyFailure("target " + file + " is a directory, not a file");
+        try (CapFolder folder = CapFolder.open(target)) {
+            Path file = folder.resolve(target.fileName());
+            Optional<BasicFileAttributes> attributes = existingTarget(folder, target.fileName());
+            if (attributes.isEmpty() || attributes.get().size() != source.digest().size()) {
+                return false;
             }
-            return attributes.size() == source.digest().size() && sameBytes(file, source, snapshotBytes(source));
-        } catch (NoSuchFileException e) {
-            return false;
+            try {
+                if (unreadableInReadableFolder(folder, attributes.get())) {
+                    return false;
+                }
+                try (FileChannel in = folder.openRead(target.fileName())) {
+                    return sameBytes(in, source, snapshotBytes(source));
+                }
+            } catch (NoSuchFileException e) {
+                return false;
+            } catch (IOException e) {
+                throw violations.classify(e, Operation.READ_TARGET, file.toString());
+            }
+        }
+    }
+
+    @Override
+    public Optional<String> unreadableByClients(TargetFile target) throws CopyException {
+        try (CapFolder folder = CapFolder.open(target)) {
+            Optional<PosixFileAttributes> attributes = folder.posixAttributes(target.fileName());
+            if (attributes.isEmpty() || !attributes.get().isRegularFile()) {
+                return Optional.empty();
+            }
+            Set<PosixFilePermission> mode = attributes.get().permissions();
+            if (mode.contains(PosixFilePermission.GROUP_READ) || mode.contains(PosixFilePermission.OTHERS_READ)) {
+                return Optional.empty();
+            }
+            return Optional.of("not readable by clients: mode " + java.nio.file.attribute.PosixFilePermissions.toString(mode)
+                    + " lets neither group nor others read " + folder.resolve(target.fileName()));
         } catch (IOException e) {
-            throw violations.classify(e, Operation.READ_TARGET, file.toString());
+            throw violations.classify(e, Operation.READ_TARGET, target.describe());
         }
     }
 
     @Override
     public void replace(SourceFile source, TargetFile target) throws CopyException {
-        Path folder = folder(target);
-        Path file = folder.resolve(target.fileName());
-        Path temp = folder.resolve(target.tempName());
-        refuseIfHeld(file);
+        try (CapFolder folder = CapFolder.open(target)) {
+            String name = target.fileName();
+            Path file = folder.resolve(name);
+            if (existingTarget(folder, name).isPresent()) {
+                refuseIfHeld(folder, name);
+            }
+            Set<PosixFilePermission> mode;
+            Optional<PosixFileAttributes> old;
+            try {
+                old = folder.posixAttributes(name);
+                mode = modeFor(folder, old);
+            } catch (IOException e) {
+                throw violations.classify(e, Operation.READ_TARGET, file.toString());
+            }
+            String temp = target.newTempName();
+            Path tempPath = folder.resolve(temp);
+            liveTemps.add(temp);
+            boolean created = false;
+            boolean renamed = false;
+            try (FileChannel out = folder.createNew(temp)) {
+                created = true;
+                // Marks the temp file as live for other processes' leftover removal (removeLeftovers).
+                FileLock live = out.tryLock();
+                if (live == null) {
+                    throw new SharingViolation("in use (another writer opened the new temp file " + tempPath + ")");
+                }
+                write(source, out, tempPath);
+                verify(source, out, tempPath);
+                // Clients compare date and size too (KB Q322967): the CAP copy carries the source's modification time.
+                folder.setLastModifiedTime(temp, source.lastModified());
+                if (mode != null) {
+                    folder.setOwnerAndMode(temp, old.map(PosixFileAttributes::owner).orElse(null),
+                            old.map(PosixFileAttributes::group).orElse(null), mode);
+                }
+                if (existingTarget(folder, name).isPresent()) {
+                    refuseIfHeld(folder, name);
+                }
+                // Let go before the rename: the lock would otherwise stay on client.lkp until the channel closes.
+                live.release();
+                moveOver(folder, temp, name);
+                renamed = true;
+                removeLeftovers(folder, target);
+            } catch (FileAlreadyExistsException e) {
+                throw new CopyFailure("temp file " + tempPath + " already exists", e);
+            } catch (IOException e) {
+                throw violations.classify(e, Operation.WRITE_TEMP, tempPath.toString());
+            } finally {
+                if (created && !renamed) {
+                    removeTemp(folder, temp);
+                }
+                liveTemps.remove(temp);
+            }
+        }
+    }
+
+    /**
+     * Removes this job's temp files for the target that killed attempts left: each one that no live writer holds. A
+     * writer holds an exclusive lock on its temp file from creation to just before the rename, so a temp file this
+     * removal can lock belongs to no live writer; it is deleted while still locked. Temp files of this process's own
+     * attempts are never opened ({@link #liveTemps}). What cannot be opened or locked is left for a later attempt.
+     */
+    @Override
+    public void removeLeftovers(TargetFile target) throws CopyException {
+        try (CapFolder folder = CapFolder.open(target)) {
+            removeLeftovers(folder, target);
+        }
+    }
+
+    private void removeLeftovers(CapFolder folder, TargetFile target) {
         try {
-            writeTemp(source, temp);
-            verify(source, temp);
-            refuseIfHeld(file);
-            moveOver(temp, file);
-        } catch (CopyException | RuntimeException | Error e) {
-            removeTemp(temp);
-            throw e;
+            for (String name : folder.names()) {
+                if (target.isLeftover(name) && !liveTemps.contains(name)) {
+                    removeIfNoWriterHolds(folder, name);
+                }
+            }
+        } catch (IOException e) {
+            // listing failed: the leftovers wait for a later attempt; the copy itself is not affected
+        }
+    }
+
+    private static void removeIfNoWriterHolds(CapFolder folder, String name) {
+        try {
+            Optional<BasicFileAttributes> attributes = folder.attributes(name);
+            if (attributes.isEmpty() || attributes.get().isDirectory()) {
+                return;
+            }
+            if (!attributes.get().isRegularFile()) {
+                folder.delete(name); // a link or special file planted under a temp name: the entry goes, not what it names
+                return;
+            }
+            FileChannel opened;
+            boolean shared = false;
+            try {
+                opened = folder.openReadWrite(name);
+            } catch (AccessDeniedException e) {
+                opened = folder.openRead(name); // a read-only leftover: a writer's exclusive lock still shows
+                shared = true;
+            }
+            try (FileChannel channel = opened) {
+                FileLock lock = channel.tryLock(0, Long.MAX_VALUE, shared);
+                if (lock != null) {
+                    folder.delete(name);
+                    lock.release();
+                }
+            }
+        } catch (IOException | OverlappingFileLockException e) {
+            // held, gone, or not ours to open: left for a later attempt
         }
     }
 
     @Override
     public Optional<byte[]> readBeside(TargetFile target, String name) throws CopyException {
-        Path file = folder(target).resolve(name);
-        try {
-            return Optional.of(Files.readAllBytes(file));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw violations.classify(e, Operation.READ_TARGET, file.toString());
+        try (CapFolder folder = CapFolder.open(target)) {
+            Path file = folder.resolve(name);
+            try {
+                Optional<BasicFileAttributes> attributes = folder.attributes(name);
+                if (attributes.isEmpty()) {
+                    return Optional.empty();
+                }
+                if (!attributes.get().isRegularFile()) {
+                    throw new CopyFailure(notAFile(file, attributes.get()));
+                }
+                try (FileChannel in = folder.openRead(name)) {
+                    return Optional.of(java.nio.channels.Channels.newInputStream(in).readAllBytes());
+                }
+            } catch (NoSuchFileException e) {
+                return Optional.empty();
+            } catch (IOException e) {
+                throw violations.classify(e, Operation.READ_TARGET, file.toString());
+            }
         }
     }
 
     @Override
     public void writeBeside(TargetFile target, String name, byte[] content) throws CopyException {
-        Path file = folder(target).resolve(name);
-        try {
-            Files.write(file, content);
-        } catch (IOException e) {
-            throw violations.classify(e, Operation.WRITE_TEMP, file.toString());
+        try (CapFolder folder = CapFolder.open(target)) {
+            Path file = folder.resolve(name);
+            try (FileChannel out = folder.createNew(name)) {
+                ByteBuffer buffer = ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+            } catch (FileAlreadyExistsException e) {
+                throw new SharingViolation("in use (" + file + " appeared: another writer's)", e);
+            } catch (IOException e) {
+                throw violations.classify(e, Operation.WRITE_TEMP, file.toString());
+            }
         }
     }
 
     @Override
     public void deleteBeside(TargetFile target, String name) throws CopyException {
-        Path file = folder(target).resolve(name);
+        try (CapFolder folder = CapFolder.open(target)) {
+            try {
+                folder.delete(name);
+            } catch (IOException e) {
+                // On Windows a client holding the file without delete sharing answers a sharing violation: in use.
+                throw violations.classify(e, Operation.WRITE_TEMP, folder.resolve(name).toString());
+            }
+        }
+    }
+
+    /** The target as it is, or empty when there is none; a link, folder or special file in its place is refused. */
+    private Optional<BasicFileAttributes> existingTarget(CapFolder folder, String name) throws CopyException {
+        Path file = folder.resolve(name);
+        Optional<BasicFileAttributes> attributes;
         try {
-            Files.deleteIfExists(file);
+            attributes = folder.attributes(name);
         } catch (IOException e) {
-            // On Windows a client holding the file without delete sharing answers a sharing violation: in use.
-            throw violations.classify(e, Operation.WRITE_TEMP, file.toString());
+            throw violations.classify(e, Operation.READ_TARGET, file.toString());
         }
+        if (attributes.isPresent() && !attributes.get().isRegularFile()) {
+            throw new CopyFailure(notAFile(file, attributes.get()));
+        }
+        return attributes;
     }
 
-    private Path folder(TargetFile target) throws CopyFailure {
-        Path cap;
-        try {
-            cap = Path.of(target.capPath());
-        } catch (java.nio.file.InvalidPathException e) {
-            throw new CopyFailure("CAP path '" + target.capPath() + "' is not a valid path here");
+    private static String notAFile(Path file, BasicFileAttributes attributes) {
+        if (attributes.isSymbolicLink() || attributes.isOther() && attributes.isDirectory()) {
+            return "target " + file + " is a link; capsync follows no links at a CAP and does not replace them";
         }
-        Path folder = target.folder().isEmpty() ? cap : cap.resolve(target.folder());
-        if (Files.isDirectory(folder)) {
-            return folder; // and so is the CAP folder: one stat per call, not two, on the path every CAP takes
+        if (attributes.isDirectory()) {
+            return "target " + file + " is a directory, not a file";
         }
-        if (!Files.isDirectory(cap)) {
-            throw new CopyFailure("CAP folder " + cap + " not found or not reachable");
-        }
-        throw new CopyFailure("target folder " + folder + " not found");
+        return "target " + file + " is not a regular file (a device or other special file)";
     }
 
-    private void writeTemp(SourceFile source, Path temp) throws CopyException {
+    /**
+     * The mode the new file gets: the target's, or for a new file {@link #newFileMode}; null where the file system has
+     * no POSIX modes. A target neither group nor others may read gets read for them when the folder lets them in.
+     */
+    private static Set<PosixFilePermission> modeFor(CapFolder folder, Optional<PosixFileAttributes> old) throws IOException {
+        Optional<PosixFileAttributes> parent = folder.posixAttributes(null);
+        if (parent.isEmpty()) {
+            return null;
+        }
+        Set<PosixFilePermission> usual = newFileMode(parent.get().permissions());
+        if (old.isEmpty()) {
+            return usual;
+        }
+        Set<PosixFilePermission> mode = EnumSet.noneOf(PosixFilePermission.class);
+        mode.addAll(old.get().permissions());
+        if (java.util.Collections.disjoint(mode, CLIENT_READ)) {
+            usual.retainAll(CLIENT_READ);
+            mode.addAll(usual);
+        }
+        return mode;
+    }
+
+    /** Whether neither group nor others may read the target while its folder lets them in (then it is replaced). */
+    private static boolean unreadableInReadableFolder(CapFolder folder, BasicFileAttributes target) throws IOException {
+        if (!(target instanceof PosixFileAttributes posix)
+                || !java.util.Collections.disjoint(posix.permissions(), CLIENT_READ)) {
+            return false;
+        }
+        Optional<PosixFileAttributes> parent = folder.posixAttributes(null);
+        return parent.isPresent() && !java.util.Collections.disjoint(newFileMode(parent.get().permissions()), CLIENT_READ);
+    }
+
+    /**
+     * A new file's mode, from its folder's, not from the process's umask: read and write for the owner; read for group
+     * and for others when the folder lets them in (read or search permission). {@code rwxr-xr-x} gives {@code rw-r--r--},
+     * {@code rwxr-x---} gives {@code rw-r-----}.
+     */
+    static Set<PosixFilePermission> newFileMode(Set<PosixFilePermission> folder) {
+        Set<PosixFilePermission> mode = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        if (folder.contains(PosixFilePermission.GROUP_READ) || folder.contains(PosixFilePermission.GROUP_EXECUTE)) {
+            mode.add(PosixFilePermission.GROUP_READ);
+        }
+        if (folder.contains(PosixFilePermission.OTHERS_READ) || folder.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+            mode.add(PosixFilePermission.OTHERS_READ);
+        }
+        return mode;
+    }
+
+    private void write(SourceFile source, FileChannel out, Path temp) throws CopyException {
         byte[] bytes = snapshotBytes(source);
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try {
             if (bytes.length == source.digest().size()) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
@@ -173,51 +395,57 @@ public final class LocalTransport implements CapTransport {
         } catch (IOException e) {
             throw violations.classify(e, Operation.WRITE_TEMP, temp.toString());
         }
-        try {
-            // Clients compare date and size too (KB Q322967): the CAP copy carries the source's modification time.
-            Files.setLastModifiedTime(temp, source.lastModified());
-        } catch (IOException e) {
-            throw violations.classify(e, Operation.WRITE_TEMP, temp.toString());
-        }
     }
 
-    private void verify(SourceFile source, Path temp) throws CopyException {
+    /** Reads the temp file back through the handle that wrote it: what a reopen by name would find is not asked. */
+    private void verify(SourceFile source, FileChannel temp, Path path) throws CopyException {
         byte[] expected = snapshotBytes(source);
         boolean same;
         try {
             same = sameBytes(temp, source, expected);
         } catch (IOException e) {
-            throw violations.classify(e, Operation.WRITE_TEMP, temp.toString());
+            throw violations.classify(e, Operation.WRITE_TEMP, path.toString());
         }
         if (!same) {
-            throw new CopyFailure("verification failed: " + temp + " does not read back as the snapshot's "
+            throw new CopyFailure("verification failed: " + path + " does not read back as the snapshot's "
                     + source.digest().size() + " bytes (sha256 " + source.digest().sha256() + ")");
         }
     }
 
     /** Whether {@code file} holds exactly the snapshot's bytes ({@code expected}, or the file when too large). */
-    private boolean sameBytes(Path file, SourceFile source, byte[] expected) throws IOException {
+    private boolean sameBytes(FileChannel file, SourceFile source, byte[] expected) throws IOException {
         byte[] buffer = buffers.get();
         if (expected.length == source.digest().size()) {
-            int offset = 0;
-            try (InputStream in = Files.newInputStream(file)) {
-                for (int n; (n = in.read(buffer)) > 0; offset += n) {
-                    if (n > expected.length - offset || !Arrays.equals(buffer, 0, n, expected, offset, offset + n)) {
-                        return false;
-                    }
+            long offset = 0;
+            for (int n; (n = file.read(ByteBuffer.wrap(buffer), offset)) > 0; offset += n) {
+                if (n > expected.length - offset
+                        || !Arrays.equals(buffer, 0, n, expected, (int) offset, (int) offset + n)) {
+                    return false;
                 }
             }
             return offset == expected.length;
         }
         byte[] other = new byte[BUFFER];
-        try (InputStream in = Files.newInputStream(file); InputStream snapshot = Files.newInputStream(source.path())) {
-            for (int n; (n = in.readNBytes(buffer, 0, BUFFER)) > 0; ) {
+        try (InputStream snapshot = Files.newInputStream(source.path())) {
+            long offset = 0;
+            for (int n; (n = readFully(file, buffer, offset)) > 0; offset += n) {
                 if (snapshot.readNBytes(other, 0, n) != n || !Arrays.equals(buffer, 0, n, other, 0, n)) {
                     return false;
                 }
             }
             return snapshot.read() < 0;
         }
+    }
+
+    private static int readFully(FileChannel file, byte[] buffer, long position) throws IOException {
+        ByteBuffer into = ByteBuffer.wrap(buffer);
+        while (into.hasRemaining()) {
+            int n = file.read(into, position + into.position());
+            if (n < 0) {
+                break;
+            }
+        }
+        return into.position();
     }
 
     /**
@@ -252,31 +480,34 @@ public final class LocalTransport implements CapTransport {
         return bytes;
     }
 
-    private void moveOver(Path temp, Path file) throws CopyException {
+    private void moveOver(CapFolder folder, String temp, String name) throws CopyException {
         try {
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            folder.moveOver(temp, name);
+        } catch (NoSuchFileException e) {
+            // Another process took our temp file for a leftover in the instant between unlock and rename: try again.
+            throw new SharingViolation("in use (temp file " + folder.resolve(temp) + " removed before the rename)", e);
         } catch (IOException e) {
-            throw violations.classify(e, Operation.REPLACE_TARGET, file.toString());
+            throw violations.classify(e, Operation.REPLACE_TARGET, folder.resolve(name).toString());
         }
     }
 
     /**
      * A client reading the target holds a record lock on it (on Windows the OS refuses the rename itself): test for
-     * one without taking it for longer than the test.
+     * one without taking it for longer than the test. An exclusive lock conflicts with every other lock but needs the
+     * target open for writing; where capsync's user may not write the target (a read-only file for a non-root capsync,
+     * a CIFS mount showing the DOS read-only attribute as mode 0444), a shared lock finds writers only, and readers are
+     * looked up in the kernel's lock table ({@link KernelLocks}). Where there is none, the target is refused.
      */
-    private void refuseIfHeld(Path file) throws CopyException {
-        if (!Files.isRegularFile(file)) {
-            return;
-        }
-        boolean writable = Files.isWritable(file);
-        try (FileChannel channel = writable
-                ? FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)
-                : FileChannel.open(file, StandardOpenOption.READ)) {
-            FileLock lock = channel.tryLock(0, Long.MAX_VALUE, !writable);
+    private void refuseIfHeld(CapFolder folder, String name) throws CopyException {
+        Path file = folder.resolve(name);
+        try (FileChannel channel = folder.openReadWrite(name)) {
+            FileLock lock = channel.tryLock(0, Long.MAX_VALUE, false);
             if (lock == null) {
                 throw new SharingViolation("in use (another process holds a lock on " + file + ")");
             }
             lock.release();
+        } catch (AccessDeniedException e) {
+            refuseIfHeldReadOnly(folder, name);
         } catch (OverlappingFileLockException e) {
             throw new SharingViolation("in use (this process holds a lock on " + file + ")", e);
         } catch (NoSuchFileException e) {
@@ -286,11 +517,36 @@ public final class LocalTransport implements CapTransport {
         }
     }
 
-    private static void removeTemp(Path temp) {
+    private void refuseIfHeldReadOnly(CapFolder folder, String name) throws CopyException {
+        Path file = folder.resolve(name);
+        try (FileChannel channel = folder.openRead(name)) {
+            FileLock lock = channel.tryLock(0, Long.MAX_VALUE, true);
+            if (lock == null) {
+                throw new SharingViolation("in use (another process holds a lock on " + file + ")");
+            }
+            lock.release();
+        } catch (OverlappingFileLockException e) {
+            throw new SharingViolation("in use (this process holds a lock on " + file + ")", e);
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            throw violations.classify(e, Operation.READ_TARGET, file.toString());
+        }
+        Optional<Boolean> held = kernelLocks.heldByOthers(file);
+        if (held.isEmpty()) {
+            throw new CopyFailure("target " + file + " is read-only for capsync's user, and this system cannot tell"
+                    + " whether a client holds it: make it writable for capsync's user");
+        }
+        if (held.get()) {
+            throw new SharingViolation("in use (another process holds a lock on " + file + ")");
+        }
+    }
+
+    private static void removeTemp(CapFolder folder, String temp) {
         try {
-            Files.deleteIfExists(temp);
+            folder.delete(temp);
         } catch (IOException ignored) {
-            // The fixed temp name lets the next attempt or run overwrite and remove it.
+            // A later attempt's leftover removal takes it.
         }
     }
 }

@@ -30,9 +30,8 @@ public final class TargetCopier {
                 lockToken.clearStale(transport, target);
             }
             if (transport.holds(source, target)) {
-                // A run killed between writing its temp file and the rename leaves one; a replace overwrites it, but
-                // a target that is current by now is never replaced, so its leftover is removed here.
-                transport.deleteBeside(target, target.tempName());
+                // An attempt killed between writing its temp file and the rename leaves one behind.
+                transport.removeLeftovers(target);
                 return new CopyOutcome(CopyOutcome.Kind.UNCHANGED, 0, wanted.sha256(), null, millisSince(start));
             }
             if (lockToken == null) {

@@ -18,6 +18,13 @@ import org.capsync.definition.SmbLocation;
 /**
  * Reads a CAP list: CSV with a header {@code name,path} (optional {@code enabled}), {@code #} comments and blank
  * lines, UTF-8 with or without BOM, LF or CRLF. CAP names are unique, ignoring case, as share names are on Windows.
+ *
+ * <p>Two enabled CAPs must not be one folder: their writers would work on the same files at once. Refused here are the
+ * duplicates that can be proven from the list and this machine: the same path written two ways (a trailing slash,
+ * {@code .} or {@code ..} segments), a folder that exists reached through two paths (links, bind mounts: the same
+ * device and inode), and {@code smb://} or UNC paths differing only in case (SMB names are case-insensitive). A folder
+ * reached once through {@code smb://} and once through a mount of that share cannot be proven the same here; the copy
+ * itself keeps such writers apart (unique temp names per attempt).
  */
 public final class CapListParser {
 
@@ -34,6 +41,7 @@ public final class CapListParser {
         LineIndex lines = new LineIndex(text);
         List<Cap> caps = new ArrayList<>();
         Map<String, Cap> byName = new HashMap<>();
+        Map<String, Cap> byFolder = new HashMap<>();
         Map<String, Integer> columns = null;
         try (CSVParser parser = CSVParser.parse(new StringReader(text), FORMAT)) {
             for (CSVRecord record : parser) {
@@ -47,6 +55,14 @@ public final class CapListParser {
                 if (previous != null) {
                     throw new DefinitionException(file, line,
                             "duplicate CAP name '" + cap.name() + "' (already on line " + previous.line() + ")");
+                }
+                if (cap.enabled()) {
+                    Cap same = byFolder.putIfAbsent(folderKey(cap.path()), cap);
+                    if (same != null) {
+                        throw new DefinitionException(file, line, "CAP '" + cap.name() + "' is the same folder as CAP '"
+                                + same.name() + "' (" + file + ":" + same.line() + "); two CAPs writing one folder would"
+                                + " work on the same files at once: remove or disable one");
+                    }
                 }
                 caps.add(cap);
             }
@@ -113,6 +129,52 @@ public final class CapListParser {
             }
         }
         return new Cap(name, path, enabled(file, line, enabled), line);
+    }
+
+    /** What identifies a CAP's folder: equal keys are provably one folder (see the class comment). */
+    static String folderKey(String capPath) {
+        if (SmbLocation.isSmb(capPath)) {
+            SmbLocation location = SmbLocation.parse(capPath);
+            String inShare = location.folder().isEmpty() ? location.share() : location.share() + "\\" + location.folder();
+            return "smb://" + location.host() + ":" + location.port() + "/" + inShare.toLowerCase(Locale.ROOT);
+        }
+        boolean windows = java.io.File.separatorChar == '\\';
+        if (capPath.startsWith("\\\\") || (windows && capPath.startsWith("//"))) {
+            return "unc://" + normalizeSegments(capPath.substring(2).replace('\\', '/')).toLowerCase(Locale.ROOT);
+        }
+        Path path;
+        try {
+            path = Path.of(capPath);
+        } catch (java.nio.file.InvalidPathException e) {
+            return "path:" + capPath;
+        }
+        try {
+            java.nio.file.attribute.BasicFileAttributes attributes =
+                    java.nio.file.Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+            return attributes.fileKey() != null ? "file:" + attributes.fileKey() : "real:" + path.toRealPath();
+        } catch (IOException | SecurityException e) {
+            // not there (yet), or not reachable now: compared as written
+        }
+        String normal = path.normalize().toString();
+        return "path:" + (windows ? normal.toLowerCase(Locale.ROOT) : normal);
+    }
+
+    /** {@code host/share/a/./b/../c/} as {@code host/share/a/c}: never above the share. */
+    private static String normalizeSegments(String path) {
+        java.util.Deque<String> segments = new java.util.ArrayDeque<>();
+        for (String segment : path.split("/")) {
+            if (segment.isEmpty() || segment.equals(".")) {
+                continue;
+            }
+            if (segment.equals("..")) {
+                if (segments.size() > 2) {
+                    segments.removeLast();
+                }
+                continue;
+            }
+            segments.addLast(segment);
+        }
+        return String.join("/", segments);
     }
 
     private static boolean enabled(Path file, int line, String value) {

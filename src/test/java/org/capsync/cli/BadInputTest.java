@@ -34,6 +34,12 @@ class BadInputTest {
                 bad("missing path", "caps.csv:3", s -> write(s.capsFile(), "name,path\nCAP_001,/x\nCAP_002,\n")),
                 bad("duplicate CAP name", "caps.csv:3", s -> write(s.capsFile(), "name,path\nCAP_001,/x\nCAP_001,/y\n")),
                 bad("duplicate CAP name differing in case", "caps.csv:4", s -> write(s.capsFile(), "name,path\n\nCAP_001,/x\ncap_001,/y\n")),
+                bad("two CAPs that are one folder", "caps.csv:3", s -> write(s.capsFile(),
+                        "name,path\nCAP_001," + s.capRoot("CAP_001") + "\nCAP_002," + s.capRoot("CAP_001") + "/\n")),
+                bad("two CAPs that are one folder through a link", "caps.csv:4", s -> write(s.capsFile(),
+                        "name,path\nCAP_001," + s.capRoot("CAP_001") + "\n# moved\nCAP_002," + link(s.root().resolve("alias"), s.capRoot("CAP_001")) + "\n")),
+                bad("two smb:// CAPs that are one share folder", "caps.csv:3", s -> write(s.capsFile(),
+                        "name,path\nCAP_001,smb://fs1/caps/A\nCAP_002,smb://FS1/Caps/a/\n")),
                 bad("blank name", "caps.csv:2", s -> write(s.capsFile(), "name,path\n ,/x\n")),
                 bad("bad enabled value", "caps.csv:2", s -> write(s.capsFile(), "name,path,enabled\nCAP_001,/x,maybe\n")),
                 bad("CAP list is a directory", "caps.csv", s -> replaceWithDirectory(s.capsFile())),
@@ -78,6 +84,14 @@ class BadInputTest {
 
     private static void write(Path file, String text) {
         TestSite.write(file, text);
+    }
+
+    private static Path link(Path link, Path to) {
+        try {
+            return Files.createSymbolicLink(link, to);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void writeBytes(Path file, byte[] bytes) {

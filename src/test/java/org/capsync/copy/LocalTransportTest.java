@@ -102,12 +102,18 @@ class LocalTransportTest {
     }
 
     @Test
-    void overwritesATempFileLeftByACrashedRun() throws IOException {
+    void removesTempFilesLeftByACrashedRun() throws IOException {
         TargetFile target = target("CAP_001");
-        Path leftover = site.capFile("CAP_001").resolveSibling(target.tempName());
+        Path leftover = site.capFile("CAP_001").resolveSibling(target.newTempName());
+        Path earlierVersions = site.capFile("CAP_001").resolveSibling(".client.lkp.client-lkp.capsync-tmp");
         Files.write(leftover, new byte[] {1, 2, 3});
+        Files.write(earlierVersions, new byte[] {1, 2, 3});
 
         assertThat(copier.attempt(source, target).kind()).isEqualTo(CopyOutcome.Kind.COPIED);
+        assertThat(leftover).doesNotExist();
+        assertThat(earlierVersions).doesNotExist();
+        Files.write(leftover, new byte[] {1, 2, 3});
+        assertThat(copier.attempt(source, target).kind()).isEqualTo(CopyOutcome.Kind.UNCHANGED);
         assertThat(leftover).doesNotExist();
     }
 

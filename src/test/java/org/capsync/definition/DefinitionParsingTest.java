@@ -65,4 +65,65 @@ class DefinitionParsingTest {
                 .isInstanceOf(DefinitionException.class)
                 .hasMessageContaining("nope.csv").hasMessageContaining("not found");
     }
+
+    /**
+     * Two enabled CAPs that are provably one folder: refused naming both lines. One row per way of writing one folder
+     * twice; {@code %d} stands for this test's folder. The rows with {@code null} are different folders and pass.
+     */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> sameFolderTwice() {
+        return java.util.stream.Stream.of(
+                same("the same path", "%d/caps/A", "%d/caps/A"),
+                same("a trailing slash", "%d/caps/A", "%d/caps/A/"),
+                same("a . segment", "%d/caps/A", "%d/caps/./A"),
+                same("a .. segment", "%d/caps/A", "%d/caps/B/../A"),
+                same("a .. segment, folder not there yet", "%d/nowhere/A", "%d/nowhere/B/../A"),
+                same("a link to the folder", "%d/caps/A", "%d/link-to-A"),
+                same("a link to a parent of the folder", "%d/caps/A", "%d/link-to-caps/A"),
+                same("smb:// host in another case", "smb://Server/share/A", "smb://server/share/A"),
+                same("smb:// share and folder in another case", "smb://server/share/A", "smb://server/SHARE/a/"),
+                same("smb:// with the default port written", "smb://server/share/A", "smb://server:445/share/A"),
+                same("UNC in another case", "\\\\Server\\Share\\A", "\\\\server\\share\\a\\"),
+                same("UNC with a .. segment", "\\\\server\\share\\A", "\\\\server\\share\\B\\..\\A"),
+                different("two folders", "%d/caps/A", "%d/caps/B"),
+                different("smb:// on another port", "smb://server/share/A", "smb://server:4445/share/A"),
+                different("smb:// on another host", "smb://server1/share/A", "smb://server2/share/A"),
+                different("local paths differing in case on a case-sensitive file system", "%d/caps/A", "%d/caps/a"));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("sameFolderTwice")
+    void twoCapsThatAreOneFolderAreRefusedNamingBothLines(String name, String first, String second, boolean refused)
+            throws Exception {
+        Files.createDirectories(dir.resolve("caps/A"));
+        Files.createDirectories(dir.resolve("caps/B"));
+        Files.createSymbolicLink(dir.resolve("link-to-A"), dir.resolve("caps/A"));
+        Files.createSymbolicLink(dir.resolve("link-to-caps"), dir.resolve("caps"));
+        Path caps = dir.resolve("caps.csv");
+        Files.writeString(caps, "name,path\n# first\nCAP_ONE," + first.replace("%d", dir.toString()) + "\nCAP_OTHER,"
+                + dir.resolve("caps/B/../../other") + "\nCAP_TWO," + second.replace("%d", dir.toString()) + "\n");
+
+        if (refused) {
+            assertThatThrownBy(() -> new CapListParser().parse(caps))
+                    .isInstanceOf(DefinitionException.class)
+                    .hasMessageContaining(caps + ":5: CAP 'CAP_TWO' is the same folder as CAP 'CAP_ONE' (" + caps + ":3)");
+        } else {
+            assertThat(new CapListParser().parse(caps).enabled()).hasSize(3);
+        }
+    }
+
+    @Test
+    void aDisabledCapMayNameTheFolderOfAnEnabledOne() throws Exception {
+        Path caps = dir.resolve("caps.csv");
+        Files.writeString(caps, "name,path,enabled\nCAP_OLD,/srv/caps/A,false\nCAP_NEW,/srv/caps/A/,true\n");
+
+        assertThat(new CapListParser().parse(caps).enabled()).extracting(Cap::name).containsExactly("CAP_NEW");
+    }
+
+    private static org.junit.jupiter.params.provider.Arguments same(String name, String first, String second) {
+        return org.junit.jupiter.params.provider.Arguments.of(name, first, second, true);
+    }
+
+    private static org.junit.jupiter.params.provider.Arguments different(String name, String first, String second) {
+        return org.junit.jupiter.params.provider.Arguments.of(name, first, second, false);
+    }
 }

@@ -107,6 +107,30 @@ class VerifyCommandTest {
         assertThat(rows(site, "history")).isEqualTo(history);
     }
 
+    /** A copy with the right bytes that clients may not read (umask 077 at the writer) is flagged, and run repairs it. */
+    @Test
+    void aCopyClientsCannotReadIsFlaggedAndTheNextRunFixesIt() throws Exception {
+        TestSite site = TestSite.withCaps(dir, 2);
+        assertThat(Cli.run(site, "run", "job.yml").exitCode()).isZero();
+        Files.setPosixFilePermissions(site.capFile("CAP_002"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+
+        Cli.Result result = Cli.run(site, "verify", "job.yml", "--json");
+
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(3);
+        List<JsonNode> checks = new java.util.ArrayList<>();
+        HistoryJson.parse(result.out()).forEach(checks::add);
+        assertThat(row(checks, "cap", "CAP_001").path("status").asText()).isEqualTo("CURRENT");
+        JsonNode unreadable = row(checks, "cap", "CAP_002");
+        assertThat(unreadable.path("status").asText()).isEqualTo("UNREADABLE");
+        assertThat(unreadable.path("error").asText()).contains("not readable by clients", "rw-------");
+        assertThat(unreadable.path("sha256").asText()).isEqualTo(unreadable.path("sourceSha256").asText());
+
+        assertThat(Cli.run(site, "run", "job.yml").exitCode()).isZero();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(site.capFile("CAP_002"))))
+                .isEqualTo("rw-r--r--");
+        assertThat(Cli.run(site, "verify", "job.yml").exitCode()).isZero();
+    }
+
     @Test
     void aMissingOrBrokenJobIsExit2() {
         TestSite site = TestSite.withCaps(dir, 2);

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -13,6 +14,7 @@ import com.hierynomus.msdtyp.FileTime;
 import com.hierynomus.mserref.NtStatus;
 import com.hierynomus.msfscc.FileAttributes;
 import com.hierynomus.msfscc.fileinformation.FileBasicInformation;
+import com.hierynomus.msfscc.fileinformation.FileIdBothDirectoryInformation;
 import com.hierynomus.mssmb2.SMB2CreateDisposition;
 import com.hierynomus.mssmb2.SMB2CreateOptions;
 import com.hierynomus.mssmb2.SMB2ShareAccess;
@@ -36,11 +38,25 @@ import org.capsync.definition.SmbLocation;
  * first. Samba lets that rename replace a file another client holds open (Windows refuses), so just before it the
  * target is opened for DELETE with full share access: a client that did not share delete makes the server answer
  * {@code STATUS_SHARING_VIOLATION}, on Windows and Samba alike, and the CAP is retried later.
+ *
+ * <p>Links: every existing file is opened with {@code FILE_OPEN_REPARSE_POINT}, so the server opens a symbolic link or
+ * junction itself rather than what it names, and a target, target folder or lock token that is a reparse point is
+ * refused (docs/safety.md). The temp file is created new ({@code FILE_CREATE}) under a name no other attempt uses, and
+ * deletes open the name itself: smbj would otherwise follow a link the server reports, client-side.
  */
 final class SmbTransport implements CapTransport {
 
     private static final int CHUNK = 1024 * 1024;
     private static final Set<SMB2CreateOptions> A_FILE = EnumSet.of(SMB2CreateOptions.FILE_NON_DIRECTORY_FILE);
+    /** An existing file, a link in its place opened as itself (then refused by its attributes), never followed. */
+    private static final Set<SMB2CreateOptions> A_FILE_AS_IS = EnumSet.of(SMB2CreateOptions.FILE_NON_DIRECTORY_FILE,
+            SMB2CreateOptions.FILE_OPEN_REPARSE_POINT);
+    private static final Set<SMB2CreateOptions> A_FOLDER_AS_IS = EnumSet.of(SMB2CreateOptions.FILE_DIRECTORY_FILE,
+            SMB2CreateOptions.FILE_OPEN_REPARSE_POINT);
+    private static final long REPARSE_POINT = FileAttributes.FILE_ATTRIBUTE_REPARSE_POINT.getValue();
+    private static final long DIRECTORY = FileAttributes.FILE_ATTRIBUTE_DIRECTORY.getValue();
+    private static final long STATUS_NOT_A_DIRECTORY = 0xC0000103L;
+    private static final long STATUS_OBJECT_NAME_COLLISION = 0xC0000035L;
     private static final Set<FileAttributes> NORMAL = EnumSet.of(FileAttributes.FILE_ATTRIBUTE_NORMAL);
 
     private final SmbSessions sessions;
@@ -60,15 +76,16 @@ final class SmbTransport implements CapTransport {
         String path = location.pathInShare(target.folder(), target.fileName());
         return sessions.onShare(location, share -> {
             try (File file = share.openFile(path, EnumSet.of(AccessMask.FILE_READ_DATA, AccessMask.FILE_READ_ATTRIBUTES),
-                    NORMAL, SMB2ShareAccess.ALL, SMB2CreateDisposition.FILE_OPEN, A_FILE)) {
+                    NORMAL, SMB2ShareAccess.ALL, SMB2CreateDisposition.FILE_OPEN, A_FILE_AS_IS)) {
+                refuseIfLink(file, "target " + location.describe(path));
                 return Optional.of(FileDigest.of(new ReadStream(file)));
             } catch (SMBRuntimeException e) {
                 long status = statusOf(e);
                 if (status == SmbSharingViolations.STATUS_OBJECT_NAME_NOT_FOUND) {
                     return Optional.empty();
                 }
-                if (status == SmbSharingViolations.STATUS_OBJECT_PATH_NOT_FOUND) {
-                    throw new CopyFailure("target folder " + location.describe(location.pathInShare(target.folder())) + " not found");
+                if (status == SmbSharingViolations.STATUS_OBJECT_PATH_NOT_FOUND || status == STATUS_NOT_A_DIRECTORY) {
+                    throw missingFolder(share, location, location.pathInShare(target.folder()));
                 }
                 if (status == SmbSharingViolations.STATUS_FILE_IS_A_DIRECTORY) {
                     throw new CopyFailure("target " + location.describe(path) + " is a directory, not a file");
@@ -84,8 +101,11 @@ final class SmbTransport implements CapTransport {
     public void replace(SourceFile source, TargetFile target) throws CopyException {
         SmbLocation location = location(target);
         String path = location.pathInShare(target.folder(), target.fileName());
-        String tempPath = location.pathInShare(target.folder(), target.tempName());
+        String folderPath = location.pathInShare(target.folder());
+        String tempPath = location.pathInShare(target.folder(), target.newTempName());
         sessions.onShare(location, share -> {
+            // One folder handle checks the folder and removes killed attempts' temp files: round trips are the cost here.
+            checkFolderAndRemoveLeftovers(share, location, folderPath, target);
             File temp = openTemp(share, location, tempPath);
             boolean renamed = false;
             try {
@@ -110,14 +130,20 @@ final class SmbTransport implements CapTransport {
 
     private static File openTemp(DiskShare share, SmbLocation location, String tempPath) throws CopyException {
         try {
-            // One handle from creation to rename: write, set the date, read back, rename (needs DELETE).
+            // One handle from creation to rename: write, set the date, read back, rename (needs DELETE). Created new,
+            // never opened through whatever has the name; shared for reading only, so no one deletes it meanwhile
+            // (which is also what tells removeLeftovers that a writer still lives).
             return share.openFile(tempPath,
                     EnumSet.of(AccessMask.FILE_READ_DATA, AccessMask.FILE_WRITE_DATA, AccessMask.FILE_READ_ATTRIBUTES,
                             AccessMask.FILE_WRITE_ATTRIBUTES, AccessMask.DELETE),
-                    NORMAL, EnumSet.of(SMB2ShareAccess.FILE_SHARE_READ), SMB2CreateDisposition.FILE_OVERWRITE_IF, A_FILE);
+                    NORMAL, EnumSet.of(SMB2ShareAccess.FILE_SHARE_READ), SMB2CreateDisposition.FILE_CREATE, A_FILE);
         } catch (SMBRuntimeException e) {
-            if (statusOf(e) == SmbSharingViolations.STATUS_OBJECT_PATH_NOT_FOUND) {
-                throw new CopyFailure("target folder " + location.describe(parent(tempPath)) + " not found");
+            long status = statusOf(e);
+            if (status == SmbSharingViolations.STATUS_OBJECT_PATH_NOT_FOUND || status == STATUS_NOT_A_DIRECTORY) {
+                throw missingFolder(share, location, parent(tempPath));
+            }
+            if (status == STATUS_OBJECT_NAME_COLLISION) {
+                throw new CopyFailure("temp file " + location.describe(tempPath) + " already exists", e);
             }
             throw failure(e, Step.WRITE_TEMP, location.describe(tempPath));
         }
@@ -159,10 +185,15 @@ final class SmbTransport implements CapTransport {
         }
     }
 
-    /** Opens the target for DELETE, sharing everything: refused with a sharing violation while a client holds it. */
+    /**
+     * Opens the target for DELETE, sharing everything: refused with a sharing violation while a client holds it. A
+     * target that is a link (reparse point) is refused: the rename would replace the link, and clients read what it
+     * names.
+     */
     private static void refuseIfHeld(DiskShare share, String path, String what) throws CopyException {
-        try (File probe = share.openFile(path, EnumSet.of(AccessMask.DELETE), NORMAL, SMB2ShareAccess.ALL,
-                SMB2CreateDisposition.FILE_OPEN, A_FILE)) {
+        try (File probe = share.openFile(path, EnumSet.of(AccessMask.DELETE, AccessMask.FILE_READ_ATTRIBUTES), NORMAL,
+                SMB2ShareAccess.ALL, SMB2CreateDisposition.FILE_OPEN, A_FILE_AS_IS)) {
+            refuseIfLink(probe, "target " + what);
             // Closed at once: Windows refuses a rename-with-replace over a target that is open, even by us.
         } catch (SMBRuntimeException e) {
             if (statusOf(e) == SmbSharingViolations.STATUS_OBJECT_NAME_NOT_FOUND) {
@@ -177,8 +208,9 @@ final class SmbTransport implements CapTransport {
         SmbLocation location = location(target);
         String path = location.pathInShare(target.folder(), name);
         return sessions.onShare(location, share -> {
-            try (File file = share.openFile(path, EnumSet.of(AccessMask.FILE_READ_DATA), NORMAL, SMB2ShareAccess.ALL,
-                    SMB2CreateDisposition.FILE_OPEN, A_FILE)) {
+            try (File file = share.openFile(path, EnumSet.of(AccessMask.FILE_READ_DATA, AccessMask.FILE_READ_ATTRIBUTES),
+                    NORMAL, SMB2ShareAccess.ALL, SMB2CreateDisposition.FILE_OPEN, A_FILE_AS_IS)) {
+                refuseIfLink(file, location.describe(path));
                 ByteArrayOutputStream bytes = new ByteArrayOutputStream();
                 new ReadStream(file).transferTo(bytes);
                 return Optional.of(bytes.toByteArray());
@@ -198,12 +230,23 @@ final class SmbTransport implements CapTransport {
         SmbLocation location = location(target);
         String path = location.pathInShare(target.folder(), name);
         sessions.onShare(location, share -> {
-            // Shared for reading and deleting: clients may look at it, and it must never be hard to remove.
+            refuseIfLinkedFolder(share, location, location.pathInShare(target.folder()));
+            // Shared for reading and deleting: clients may look at it, and it must never be hard to remove. Created
+            // new: a file or link already there under the name is another writer's.
             try (File file = share.openFile(path, EnumSet.of(AccessMask.FILE_WRITE_DATA), NORMAL,
                     EnumSet.of(SMB2ShareAccess.FILE_SHARE_READ, SMB2ShareAccess.FILE_SHARE_DELETE),
-                    SMB2CreateDisposition.FILE_OVERWRITE_IF, A_FILE)) {
+                    SMB2CreateDisposition.FILE_CREATE, A_FILE)) {
                 file.write(content, 0);
             } catch (SMBRuntimeException e) {
+                if (statusOf(e) == STATUS_OBJECT_NAME_COLLISION) {
+                    throw new org.capsync.copy.SharingViolation("in use (" + location.describe(path)
+                            + " appeared: another writer's)", e);
+                }
+                if (statusOf(e) == SmbSharingViolations.STATUS_OBJECT_NAME_NOT_FOUND) {
+                    // Creating a name that exists can only fail this way when it is a link the server will not follow.
+                    throw new CopyFailure(location.describe(path) + " cannot be created: the name is taken by something"
+                            + " the server cannot open (a dangling link?)", e);
+                }
                 throw failure(e, Step.TOKEN, location.describe(path));
             }
             return null;
@@ -216,9 +259,9 @@ final class SmbTransport implements CapTransport {
         String path = location.pathInShare(target.folder(), name);
         sessions.onShare(location, share -> {
             try {
-                share.rm(path);
+                deleteAsIs(share, path);
             } catch (SMBApiException e) {
-                // Absent is the usual case (no temp file or token left behind): one round trip, not two.
+                // Absent is the usual case (no token left behind): one round trip, not two.
                 if (e.getStatus() != NtStatus.STATUS_OBJECT_NAME_NOT_FOUND) {
                     throw failure(e, Step.TOKEN, location.describe(path));
                 }
@@ -227,6 +270,131 @@ final class SmbTransport implements CapTransport {
             }
             return null;
         });
+    }
+
+    /**
+     * Deletes this job's temp files for the target that killed attempts left. A live writer's temp file is open without
+     * delete sharing, so the server refuses to delete it (sharing violation) while that writer lives, here or on another
+     * machine; it is left alone. A dead writer's handle went with its connection.
+     */
+    @Override
+    public void removeLeftovers(TargetFile target) throws CopyException {
+        SmbLocation location = location(target);
+        String folder = location.pathInShare(target.folder());
+        sessions.onShare(location, share -> {
+            checkFolderAndRemoveLeftovers(share, location, folder, target);
+            return null;
+        });
+    }
+
+    /**
+     * Opens the target folder as itself (a link or junction is not followed but refused), then lists and deletes the
+     * leftovers through that handle: open, query, list, close.
+     */
+    private static void checkFolderAndRemoveLeftovers(DiskShare share, SmbLocation location, String folderPath,
+            TargetFile target) throws CopyException {
+        try (com.hierynomus.smbj.share.Directory folder = share.openDirectory(folderPath,
+                EnumSet.of(AccessMask.FILE_LIST_DIRECTORY, AccessMask.FILE_READ_ATTRIBUTES), NORMAL, SMB2ShareAccess.ALL,
+                SMB2CreateDisposition.FILE_OPEN, A_FOLDER_AS_IS)) {
+            if (!folderPath.isEmpty()
+                    && (folder.getFileInformation(FileBasicInformation.class).getFileAttributes() & REPARSE_POINT) != 0) {
+                throw new CopyFailure("target folder " + location.describe(folderPath)
+                        + " is a link (reparse point); capsync follows no links below a CAP path");
+            }
+            List<FileIdBothDirectoryInformation> entries;
+            try {
+                entries = folder.list(FileIdBothDirectoryInformation.class, target.leftoverPattern());
+            } catch (SMBApiException e) {
+                return; // STATUS_NO_SUCH_FILE: nothing left behind, the usual case
+            }
+            for (FileIdBothDirectoryInformation entry : entries) {
+                if (!target.isLeftover(entry.getFileName()) || (entry.getFileAttributes() & DIRECTORY) != 0) {
+                    continue;
+                }
+                try {
+                    deleteAsIs(share, location.pathInShare(target.folder(), entry.getFileName()));
+                } catch (SMBApiException e) {
+                    // a live writer's (sharing violation) or not ours to delete: left for a later attempt
+                }
+            }
+        } catch (SMBRuntimeException e) {
+            long status = statusOf(e);
+            if (status == SmbSharingViolations.STATUS_OBJECT_PATH_NOT_FOUND || status == STATUS_NOT_A_DIRECTORY
+                    || status == SmbSharingViolations.STATUS_OBJECT_NAME_NOT_FOUND) {
+                throw missingFolder(share, location, folderPath);
+            }
+            throw failure(e, Step.WRITE_TEMP, location.describe(folderPath));
+        }
+    }
+
+    /** Deletes the name itself: a link is removed, never what it names (smbj's rm would let the server follow it). */
+    private static void deleteAsIs(DiskShare share, String path) {
+        try (File file = share.openFile(path, EnumSet.of(AccessMask.DELETE), NORMAL, SMB2ShareAccess.ALL,
+                SMB2CreateDisposition.FILE_OPEN, A_FILE_AS_IS)) {
+            file.deleteOnClose();
+        }
+    }
+
+    private static void refuseIfLink(File file, String what) throws CopyFailure {
+        long attributes = file.getFileInformation(FileBasicInformation.class).getFileAttributes();
+        if ((attributes & REPARSE_POINT) != 0) {
+            throw new CopyFailure(what + " is a link (reparse point); capsync follows no links at a CAP and does not replace them");
+        }
+    }
+
+    /** Each folder below the share's root, down to the target folder, must be a folder and no link. */
+    private static void refuseIfLinkedFolder(DiskShare share, SmbLocation location, String folderPath) throws CopyException {
+        if (folderPath.isEmpty()) {
+            return;
+        }
+        try (com.hierynomus.smbj.share.Directory folder = share.openDirectory(folderPath,
+                EnumSet.of(AccessMask.FILE_READ_ATTRIBUTES), NORMAL, SMB2ShareAccess.ALL, SMB2CreateDisposition.FILE_OPEN,
+                A_FOLDER_AS_IS)) {
+            long attributes = folder.getFileInformation(FileBasicInformation.class).getFileAttributes();
+            if ((attributes & REPARSE_POINT) != 0) {
+                throw new CopyFailure("target folder " + location.describe(folderPath)
+                        + " is a link (reparse point); capsync follows no links below a CAP path");
+            }
+        } catch (SMBRuntimeException e) {
+            long status = statusOf(e);
+            if (status == SmbSharingViolations.STATUS_OBJECT_PATH_NOT_FOUND || status == STATUS_NOT_A_DIRECTORY
+                    || status == SmbSharingViolations.STATUS_OBJECT_NAME_NOT_FOUND) {
+                throw missingFolder(share, location, folderPath);
+            }
+            throw failure(e, Step.WRITE_TEMP, location.describe(folderPath));
+        }
+    }
+
+    /**
+     * Says what stands where a folder was expected: walks the path from the share's root and names the first part
+     * that is missing or a file. Only on the failure path, so the extra round trips cost nothing otherwise.
+     */
+    private static CopyFailure missingFolder(DiskShare share, SmbLocation location, String folderPath) {
+        String[] parts = folderPath.split("\\\\");
+        StringBuilder path = new StringBuilder();
+        for (String part : parts) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            if (!path.isEmpty()) {
+                path.append('\\');
+            }
+            path.append(part);
+            boolean inCapPath = path.length() <= location.folder().length();
+            String where = location.describe(path.toString());
+            try {
+                long attributes = share.getFileInformation(path.toString(), FileBasicInformation.class).getFileAttributes();
+                if ((attributes & DIRECTORY) == 0) {
+                    return new CopyFailure((inCapPath ? "CAP path " : "target folder ") + where + " is a file, not a folder");
+                }
+            } catch (SMBRuntimeException e) {
+                if (SmbSessions.lostOrNull(e) != null) {
+                    throw SmbSessions.lostOrNull(e);
+                }
+                return new CopyFailure((inCapPath ? "CAP folder " : "target folder ") + where + " not found");
+            }
+        }
+        return new CopyFailure("target folder " + location.describe(folderPath) + " not found");
     }
 
     private static SmbLocation location(TargetFile target) throws CopyFailure {
@@ -263,7 +431,7 @@ final class SmbTransport implements CapTransport {
         try {
             temp.deleteOnClose();
         } catch (RuntimeException e) {
-            // The fixed temp name lets the next attempt or run overwrite and remove it.
+            // A later attempt's removeLeftovers takes it.
         }
     }
 

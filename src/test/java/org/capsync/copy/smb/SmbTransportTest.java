@@ -174,7 +174,10 @@ class SmbTransportTest {
 
         CopyOutcome noFolder = copier.attempt(source, target("caps", cap + "-missing"));
         assertThat(noFolder.kind()).isEqualTo(CopyOutcome.Kind.FAILED);
-        assertThat(noFolder.reason()).contains("target folder").contains(cap + "-missing/clidata.box").contains("not found");
+        assertThat(noFolder.reason()).contains("CAP folder").contains(cap + "-missing").contains("not found");
+        samba.folder("caps", cap + "-nobox");
+        CopyOutcome noBox = copier.attempt(source, target("caps", cap + "-nobox"));
+        assertThat(noBox.reason()).contains("target folder").contains(cap + "-nobox/clidata.box").contains("not found");
 
         int closedPort;
         try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -303,6 +306,79 @@ class SmbTransportTest {
         assertThat(foreign.kind()).isEqualTo(CopyOutcome.Kind.IN_USE);
         assertThat(foreign.reason()).contains(LockToken.NAME).contains("another writer");
         assertThat(token).exists();
+    }
+
+    /**
+     * What capsync will and won't write at an SMB CAP (docs/safety.md), one row per planted thing: links placed in the
+     * share (Samba resolves them itself and shows no reparse point) never make capsync write outside the CAP folder,
+     * and what stands where a folder is expected is named.
+     */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> plantedThings() {
+        return java.util.stream.Stream.of(
+                planted("the earlier fixed temp name is a link to a file outside the CAP", false,
+                        (box, outside) -> Files.createSymbolicLink(box.resolve(".client.lkp.client-lkp.capsync-tmp"), outside.resolve("precious.txt")),
+                        CopyOutcome.Kind.COPIED, null),
+                planted("the lock token is a dangling link to a name outside the CAP", true,
+                        (box, outside) -> Files.createSymbolicLink(box.resolve(LockToken.NAME), outside.resolve("token")),
+                        CopyOutcome.Kind.FAILED, "a dangling link?"),
+                planted("the target folder is a file", false,
+                        (box, outside) -> { Files.delete(box); Files.write(box, new byte[] {1}); },
+                        CopyOutcome.Kind.FAILED, "clidata.box is a file, not a folder"),
+                planted("the CAP path is a file", false,
+                        (box, outside) -> { Files.delete(box); Files.delete(box.getParent()); Files.write(box.getParent(), new byte[] {1}); },
+                        CopyOutcome.Kind.FAILED, "is a file, not a folder"));
+    }
+
+    interface Plant {
+        void into(Path box, Path outside) throws IOException;
+    }
+
+    private static org.junit.jupiter.params.provider.Arguments planted(String name, boolean lockToken, Plant plant,
+            CopyOutcome.Kind kind, String reason) {
+        return org.junit.jupiter.params.provider.Arguments.of(name, lockToken, plant, kind, reason);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("plantedThings")
+    void nothingOutsideTheCapFolderIsTouched(String name, boolean lockToken, Plant plant, CopyOutcome.Kind kind,
+            String reason) throws IOException {
+        String capFolder = "planted-" + Integer.toHexString(name.hashCode());
+        Path box = samba.folder("caps", capFolder + "/clidata.box");
+        Path outside = samba.folder("caps", capFolder + "-outside");
+        Files.writeString(outside.resolve("precious.txt"), "capsync must never write here\n");
+        plant.into(box, outside);
+        TargetCopier planted = lockToken ? new TargetCopier(List.of(new SmbTransport(sessions)), new LockToken("client-lkp"))
+                : copier;
+
+        CopyOutcome outcome = planted.attempt(source, target("caps", capFolder));
+
+        assertThat(outcome.kind()).as(String.valueOf(outcome.reason())).isEqualTo(kind);
+        if (reason != null) {
+            assertThat(outcome.reason()).contains(reason);
+        }
+        try (var files = Files.list(outside)) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("precious.txt");
+        }
+        assertThat(Files.readString(outside.resolve("precious.txt"))).isEqualTo("capsync must never write here\n");
+        if (kind == CopyOutcome.Kind.COPIED) {
+            assertThat(Files.readAllBytes(onDisk("caps", capFolder))).isEqualTo(Files.readAllBytes(source.path()));
+            assertThat(strayFiles("caps", capFolder)).isEmpty();
+        }
+    }
+
+    /**
+     * A read-only target on a Samba share (mode 0444, shown to clients as the DOS read-only attribute) that no one
+     * holds is replaced (a held one is in use: the DELETE probe above), and the new file's attributes are the share's.
+     */
+    @Test
+    void aReadOnlyTargetNoOneHoldsIsReplaced() throws IOException {
+        Files.write(onDisk("caps", cap), TestSite.bytes(1000, 99));
+        Files.setPosixFilePermissions(onDisk("caps", cap), java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+
+        CopyOutcome outcome = copier.attempt(source, target("caps", cap));
+
+        assertThat(outcome.kind()).as(String.valueOf(outcome.reason())).isEqualTo(CopyOutcome.Kind.COPIED);
+        assertThat(Files.readAllBytes(onDisk("caps", cap))).isEqualTo(Files.readAllBytes(source.path()));
     }
 
     private TargetFile target(String share, String capFolder) {

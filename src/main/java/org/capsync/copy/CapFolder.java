@@ -1,0 +1,334 @@
+package org.capsync.copy;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The target folder of one local CAP, opened so that nobody who can write below the CAP path can redirect capsync:
+ * the CAP path is taken as the CAP list gives it (links in it are the administrator's choice), but no link below it is
+ * ever followed. Where the platform offers it (Linux and other POSIX systems) the folder is held open as a directory
+ * handle and every name in it is opened, created, renamed and deleted relative to that handle, with
+ * {@code O_NOFOLLOW}/{@code O_EXCL} ({@link SecureDirectoryStream}): a folder swapped for a link after it was checked
+ * cannot move a write elsewhere. Elsewhere (Windows) each name is checked without following links, and files are only
+ * ever created new, never opened for writing when they already exist.
+ *
+ * <p>One instance serves one operation on the folder and is closed after it.
+ */
+final class CapFolder implements Closeable {
+
+    private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+
+    /** The folder's path, for messages and for the platforms without a directory handle. */
+    private final Path path;
+    /** The directory handle, or null where the platform has none. */
+    private final SecureDirectoryStream<Path> handle;
+
+    private CapFolder(Path path, SecureDirectoryStream<Path> handle) {
+        this.path = path;
+        this.handle = handle;
+    }
+
+    /**
+     * Opens {@code capPath/folder}, refusing with a {@link CopyFailure} that says what is there instead of a folder: a
+     * file, a device, a link below the CAP path, nothing, or a folder capsync may not enter.
+     */
+    static CapFolder open(TargetFile target) throws CopyFailure {
+        Path cap;
+        try {
+            cap = Path.of(target.capPath());
+        } catch (InvalidPathException e) {
+            throw new CopyFailure("CAP path '" + target.capPath() + "' is not a valid path here");
+        }
+        checkCapFolder(cap);
+        List<Path> segments = new ArrayList<>();
+        if (!target.folder().isEmpty()) {
+            Path below = cap.getFileSystem().getPath(target.folder());
+            below.forEach(segments::add);
+        }
+        SecureDirectoryStream<Path> handle = openHandle(cap);
+        Path path = cap;
+        try {
+            for (Path segment : segments) {
+                path = path.resolve(segment);
+                checkTargetFolder(path, handle == null ? attributesOf(path) : attributesIn(handle, segment, path));
+                if (handle != null) {
+                    SecureDirectoryStream<Path> next;
+                    try {
+                        next = handle.newDirectoryStream(segment, LinkOption.NOFOLLOW_LINKS);
+                    } catch (IOException e) {
+                        throw folderFailure("target folder", path, e);
+                    }
+                    closeQuietly(handle);
+                    handle = next;
+                }
+            }
+        } catch (CopyFailure | RuntimeException e) {
+            closeQuietly(handle);
+            throw e;
+        }
+        return new CapFolder(path, handle);
+    }
+
+    Path path() {
+        return path;
+    }
+
+    Path resolve(String name) {
+        return path.resolve(name);
+    }
+
+    /**
+     * The entry {@code name} as it is, a link not followed, or empty when there is none: {@link PosixFileAttributes}
+     * where the directory handle has them (one stat answers type, size and mode).
+     */
+    Optional<BasicFileAttributes> attributes(String name) throws IOException {
+        try {
+            if (handle == null) {
+                return Optional.of(Files.readAttributes(resolve(name), BasicFileAttributes.class, NOFOLLOW));
+            }
+            PosixFileAttributeView posix = handle.getFileAttributeView(name(name), PosixFileAttributeView.class, NOFOLLOW);
+            return Optional.of(posix != null ? posix.readAttributes()
+                    : handle.getFileAttributeView(name(name), BasicFileAttributeView.class, NOFOLLOW).readAttributes());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Owner, group and mode of the entry {@code name} (a link not followed), or of the folder itself for null. */
+    Optional<PosixFileAttributes> posixAttributes(String name) throws IOException {
+        try {
+            if (handle == null) {
+                Path file = name == null ? path : resolve(name);
+                PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class, NOFOLLOW);
+                return view == null ? Optional.empty() : Optional.of(view.readAttributes());
+            }
+            PosixFileAttributeView view = name == null ? handle.getFileAttributeView(PosixFileAttributeView.class)
+                    : handle.getFileAttributeView(name(name), PosixFileAttributeView.class, NOFOLLOW);
+            return view == null ? Optional.empty() : Optional.of(view.readAttributes());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (UnsupportedOperationException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Opens an existing regular file for reading; a link in its place is not followed but refused. */
+    FileChannel openRead(String name) throws IOException {
+        return open(name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    /** Opens an existing regular file for reading and writing (to test for locks), never through a link. */
+    FileChannel openReadWrite(String name) throws IOException {
+        return open(name, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    /** Creates a new file: fails when anything, a link included, already has the name ({@code O_CREAT|O_EXCL}). */
+    FileChannel createNew(String name) throws IOException {
+        return open(name, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ,
+                LinkOption.NOFOLLOW_LINKS));
+    }
+
+    /**
+     * By path, the name itself not followed: the directory handle's own view sets times in microseconds only, and
+     * clients compare the copy's date with the source's. The name is one this attempt created with a random part.
+     */
+    void setLastModifiedTime(String name, FileTime time) throws IOException {
+        Files.getFileAttributeView(resolve(name), BasicFileAttributeView.class, NOFOLLOW).setTimes(time, null, null);
+    }
+
+    /** Sets mode, and owner and group where the process may (a non-root process can give a file away to nobody). */
+    void setOwnerAndMode(String name, UserPrincipal owner, GroupPrincipal group, Set<PosixFilePermission> mode)
+            throws IOException {
+        PosixFileAttributeView view = handle == null
+                ? Files.getFileAttributeView(resolve(name), PosixFileAttributeView.class, NOFOLLOW)
+                : handle.getFileAttributeView(name(name), PosixFileAttributeView.class, NOFOLLOW);
+        if (view == null) {
+            return;
+        }
+        PosixFileAttributes now = view.readAttributes();
+        if (owner != null && !owner.equals(now.owner())) {
+            try {
+                view.setOwner(owner);
+            } catch (FileSystemException notPermitted) {
+                // only root may give a file away: the new file stays the process's
+            }
+        }
+        if (group != null && !group.equals(now.group())) {
+            try {
+                view.setGroup(group);
+            } catch (FileSystemException notPermitted) {
+                // a non-root process may only choose among its own groups
+            }
+        }
+        view.setPermissions(mode);
+    }
+
+    /** Renames {@code from} over {@code to} atomically: the directory entry is replaced, a link at {@code to} included. */
+    void moveOver(String from, String to) throws IOException {
+        if (handle == null) {
+            Files.move(resolve(from), resolve(to), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            handle.move(name(from), handle, name(to));
+        }
+    }
+
+    /** Removes the entry {@code name} itself (a link, never what it points to); absent is fine. */
+    void delete(String name) throws IOException {
+        try {
+            if (handle == null) {
+                Files.delete(resolve(name));
+            } else {
+                handle.deleteFile(name(name));
+            }
+        } catch (NoSuchFileException e) {
+            // nothing to remove
+        }
+    }
+
+    /** The names in the folder (once per instance). */
+    List<String> names() throws IOException {
+        List<String> names = new ArrayList<>();
+        if (handle == null) {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(path)) {
+                entries.forEach(entry -> names.add(entry.getFileName().toString()));
+            }
+        } else {
+            handle.forEach(entry -> names.add(entry.getFileName().toString()));
+        }
+        return names;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(handle);
+    }
+
+    private FileChannel open(String name, Set<OpenOption> options) throws IOException {
+        if (handle == null) {
+            return FileChannel.open(resolve(name), options);
+        }
+        // On POSIX systems the handle's channels are file channels (openat with the options' flags).
+        return (FileChannel) handle.newByteChannel(name(name), options);
+    }
+
+    /** A single name inside the folder: never a path that could climb out of it. */
+    private Path name(String name) {
+        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/") || name.contains("\\")) {
+            throw new IllegalArgumentException("not a plain file name: " + name);
+        }
+        return path.getFileSystem().getPath(name);
+    }
+
+    private static void checkCapFolder(Path cap) throws CopyFailure {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(cap, BasicFileAttributes.class); // the CAP path's own links are followed
+        } catch (IOException e) {
+            throw folderFailure("CAP folder", cap, e);
+        }
+        if (attributes.isRegularFile()) {
+            throw new CopyFailure("CAP path " + cap + " is a file, not a folder");
+        }
+        if (!attributes.isDirectory()) {
+            throw new CopyFailure("CAP path " + cap + " is not a folder (a device or other special file)");
+        }
+    }
+
+    private static void checkTargetFolder(Path folder, BasicFileAttributes attributes) throws CopyFailure {
+        if (attributes.isSymbolicLink() || (attributes.isDirectory() && attributes.isOther())) {
+            // isOther on a directory: a Windows junction or other reparse point
+            throw new CopyFailure("target folder " + folder + " is a link; capsync follows no links below a CAP path");
+        }
+        if (attributes.isRegularFile()) {
+            throw new CopyFailure("target folder " + folder + " is a file, not a folder");
+        }
+        if (!attributes.isDirectory()) {
+            throw new CopyFailure("target folder " + folder + " is not a folder (a device or other special file)");
+        }
+    }
+
+    private static BasicFileAttributes attributesOf(Path folder) throws CopyFailure {
+        try {
+            return Files.readAttributes(folder, BasicFileAttributes.class, NOFOLLOW);
+        } catch (IOException e) {
+            throw folderFailure("target folder", folder, e);
+        }
+    }
+
+    private static BasicFileAttributes attributesIn(SecureDirectoryStream<Path> handle, Path segment, Path folder)
+            throws CopyFailure {
+        try {
+            return handle.getFileAttributeView(segment, BasicFileAttributeView.class, NOFOLLOW).readAttributes();
+        } catch (IOException e) {
+            throw folderFailure("target folder", folder, e);
+        }
+    }
+
+    private static SecureDirectoryStream<Path> openHandle(Path cap) throws CopyFailure {
+        DirectoryStream<Path> stream;
+        try {
+            stream = Files.newDirectoryStream(cap);
+        } catch (IOException e) {
+            throw folderFailure("CAP folder", cap, e);
+        }
+        if (stream instanceof SecureDirectoryStream<Path> secure) {
+            return secure;
+        }
+        closeQuietly(stream);
+        return null;
+    }
+
+    /** What went wrong reaching a folder, said as what it is rather than "not reachable". */
+    private static CopyFailure folderFailure(String what, Path folder, IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return new CopyFailure(what + " " + folder + " not found", e);
+        }
+        if (e instanceof AccessDeniedException) {
+            return new CopyFailure(what + " " + folder + ": permission denied (capsync's user may not enter it)", e);
+        }
+        String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.getMessage();
+        if (reason != null && reason.toLowerCase(java.util.Locale.ROOT).contains("not a directory")) {
+            return new CopyFailure(what + " " + folder + ": a part of the path is a file, not a folder", e);
+        }
+        if (reason != null && reason.toLowerCase(java.util.Locale.ROOT).contains("symbolic link")) {
+            return new CopyFailure(what + " " + folder + " is a link; capsync follows no links below a CAP path", e);
+        }
+        return new CopyFailure(what + " " + folder + " not reachable: " + reason, e);
+    }
+
+    private static void closeQuietly(java.io.Closeable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (IOException ignored) {
+            // a directory handle: nothing was written through it that closing could lose
+        }
+    }
+}
