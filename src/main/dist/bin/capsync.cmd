@@ -24,7 +24,7 @@ for %%J in ("%JAVA%") do if not exist "%%~fJ" set "JAVA=%%~$PATH:J"
 if not defined JAVA echo capsync: java not found: set JAVA_HOME or put Java 17 or newer on the PATH 1>&2
 if not defined JAVA exit /b 1
 
-set "BASE=-XX:TieredStopAtLevel=1 -Xlog:disable -Xlog:all=warning:stderr "-Dcapsync.app.home=%APP%""
+set BASE=-XX:TieredStopAtLevel=1 -Xlog:disable -Xlog:all=warning:stderr "-Dcapsync.app.home=%APP%"
 set "OPTS=%BASE%"
 rem The dots keep JOPTS and AFTER_USE defined: a substitution on an undefined variable is not empty in a batch file.
 set "JOPTS=.%CAPSYNC_JAVA_OPTS%"
