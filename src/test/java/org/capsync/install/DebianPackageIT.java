@@ -127,7 +127,9 @@ class DebianPackageIT {
             assertThat(Path.of("/var/log/capsync")).doesNotExist();
             assertThat(sh("getent passwd capsync").exitCode()).as("the package keeps its system user").isZero();
         } finally {
-            sh("dpkg --purge capsync >/dev/null 2>&1; userdel capsync 2>/dev/null; groupdel capsync 2>/dev/null; rm -rf '" + site + "'");
+            // The JVM's own /tmp/hsperfdata_capsync goes with the user.
+            sh("dpkg --purge capsync >/dev/null 2>&1; userdel capsync 2>/dev/null; groupdel capsync 2>/dev/null;"
+                    + " rm -rf /tmp/hsperfdata_capsync '" + site + "'");
         }
     }
 

@@ -57,6 +57,7 @@ class ReadOnlyInstallationIT {
         }
         if (userCreated) {
             root(List.of("userdel", USER));
+            root(List.of("rm", "-rf", "/tmp/hsperfdata_" + USER));
         }
     }
 
