@@ -10,7 +10,8 @@ for %%I in ("%~dp0.") do set "CAPSYNC_SOURCE_TREE=%%~fI"
 if exist "%CAPSYNC_SOURCE_TREE%\target\dist\lib\capsync.jar" goto run
 echo capsync: building target\dist, first use... 1>&2
 pushd "%CAPSYNC_SOURCE_TREE%"
-call mvnw.cmd -q -B -DskipTests package 1>&2
+rem Without the release archives and the .deb: running from here needs only target\dist\lib.
+call mvnw.cmd -q -B -DskipTests -Dassembly.skipAssembly -Djdeb.skip package 1>&2
 set "BUILT=%ERRORLEVEL%"
 popd
 if not "%BUILT%"=="0" echo capsync: build failed 1>&2
