@@ -10,5 +10,8 @@ rem environment to change it. CAPSYNC_JOB_FILE runs another job file with the sa
 setlocal
 if not defined CAPSYNC_HOME set "CAPSYNC_HOME=%ProgramData%\capsync"
 if not defined CAPSYNC_JOB_FILE set "CAPSYNC_JOB_FILE=%~dp0client-lkp.yml"
-call "%~dp0..\capsync.cmd" run "%CAPSYNC_JOB_FILE%" %*
+rem bin\capsync.cmd in an installation (the zip); capsync.cmd in the source tree.
+set "LAUNCHER=%~dp0..\capsync.cmd"
+if exist "%~dp0..\bin\capsync.cmd" set "LAUNCHER=%~dp0..\bin\capsync.cmd"
+call "%LAUNCHER%" run "%CAPSYNC_JOB_FILE%" %*
 exit /b %ERRORLEVEL%

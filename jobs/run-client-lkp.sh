@@ -11,5 +11,13 @@ set -u
 jobs_dir=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd) || exit 2
 CAPSYNC_HOME=${CAPSYNC_HOME:-/var/lib/capsync}
 export CAPSYNC_HOME
+app=$(dirname -- "$jobs_dir")
+if [ -x "$app/bin/capsync" ]; then
+  capsync="$app/bin/capsync"   # an installation: the release archive, or the Debian package (jobs -> /etc/capsync)
+elif [ -x "$app/capsync" ]; then
+  capsync="$app/capsync"       # the source tree
+else
+  capsync=capsync              # e.g. /etc/capsync/run-client-lkp.sh run by hand: capsync on the PATH
+fi
 # exec: the scheduler's signals reach capsync itself, and its exit code is the wrapper's.
-exec "$(dirname -- "$jobs_dir")/capsync" run "${CAPSYNC_JOB_FILE:-$jobs_dir/client-lkp.yml}" "$@"
+exec "$capsync" run "${CAPSYNC_JOB_FILE:-$jobs_dir/client-lkp.yml}" "$@"

@@ -55,7 +55,7 @@ public final class Benchmark {
             figures.add(Integer.parseInt(args[i]));
         }
         if (figures.isEmpty()) {
-            figures.addAll(List.of(1, 2, 3, 4, 5, 6));
+            figures.addAll(List.of(1, 2, 3, 4, 5, 6, 7));
         }
         double scale = Double.parseDouble(env("BENCH_SCALE", "1"));
         int reps = Integer.parseInt(env("BENCH_REPS", "3"));
@@ -72,6 +72,7 @@ public final class Benchmark {
                 case 4 -> bench.latencyBound();
                 case 5 -> bench.hundredThousand();
                 case 6 -> bench.history();
+                case 7 -> bench.installedStartUp();
                 default -> throw new IllegalArgumentException("no figure " + figure);
             }
         }
@@ -136,6 +137,68 @@ public final class Benchmark {
         row("2", "1 CAP, process start to exit (median of " + runs.size() + ")", ms(runs.median()),
                 ms(floor.median()) + " (JVM + 1 copy)", runs.median() / floor.median(), Double.NaN,
                 runs.median() <= 1500 ? "≤ 1.5 s: met" : "≤ 1.5 s: NOT met");
+    }
+
+    /**
+     * Figure 7: figure 2's run through an installation (the release tar.gz unpacked, its start-up archive in
+     * CAPSYNC_HOME/cache) next to the same run through the source tree's ./capsync, alternated so that load hits both.
+     */
+    private void installedStartUp() throws Exception {
+        heading("7", "one CAP end to end: an installation's bin/capsync next to the source tree's ./capsync");
+        Path release;
+        try (var files = Files.list(app.resolve("target"))) {
+            release = files.filter(f -> f.getFileName().toString().matches("capsync-.+\\.tar\\.gz")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no target/capsync-VERSION.tar.gz: run.sh builds it"));
+        }
+        Path installation = work.resolve("installed");
+        deleteTree(installation);
+        Files.createDirectories(installation);
+        Process untar = new ProcessBuilder("tar", "-xzf", release.toString(), "-C", installation.toString()).inheritIO().start();
+        if (untar.waitFor() != 0) {
+            throw new IllegalStateException("tar could not unpack " + release);
+        }
+        Path launcher;
+        try (var top = Files.list(installation)) {
+            launcher = top.findFirst().orElseThrow().resolve("bin/capsync");
+        }
+        BenchSite site = new BenchSite(work.resolve("installed-one"));
+        Path job = site.job(1);
+        long seed = System.nanoTime();
+        site.newSource(seed++);
+        CapsyncRun firstInstalled = CapsyncRun.run(launcher, work, site.home(), Map.of(), "run", job.toString()).expect(0, "1 copied");
+        site.newSource(seed++);
+        CapsyncRun.run(app, site.home(), Map.of(), "run", job.toString()).expect(0, "1 copied");
+        System.out.printf("  first run of the installation (builds its start-up archive): %.0f ms%n", firstInstalled.millis());
+        Samples installed = new Samples(), sourceTree = new Samples(), installedCpu = new Samples(), sourceTreeCpu = new Samples();
+        for (int rep = 0; rep < Math.max(7, reps); rep++) {
+            site.newSource(seed++);
+            CapsyncRun i = CapsyncRun.run(launcher, work, site.home(), Map.of(), "run", job.toString()).expect(0, "1 copied");
+            site.newSource(seed++);
+            CapsyncRun s = CapsyncRun.run(app, site.home(), Map.of(), "run", job.toString()).expect(0, "1 copied");
+            installed.add(i.millis());
+            sourceTree.add(s.millis());
+            installedCpu.add(i.cpuMillis());
+            sourceTreeCpu.add(s.cpuMillis());
+        }
+        System.out.printf("  installation (%s): %s, CPU %s%n  source tree (./capsync): %s, CPU %s%n", launcher, installed,
+                installedCpu, sourceTree, sourceTreeCpu);
+        // On a loaded machine the wall times scatter; CPU time (launcher and JVM, from GNU time) much less.
+        boolean cpu = !Double.isNaN(installedCpu.median());
+        Samples a = cpu ? installedCpu : installed, b = cpu ? sourceTreeCpu : sourceTree;
+        row("7", "1 CAP through an installation, " + (cpu ? "CPU time" : "process start to exit") + " (median of " + a.size()
+                + "; wall " + ms(installed.median()) + " vs " + ms(sourceTree.median()) + ")",
+                ms(a.median()), ms(b.median()) + " (./capsync)", a.median() / b.median(), 1.05, "≤ 1.05× the source tree");
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var all = Files.walk(root)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** Figure 3: rerun with nothing changed: zero bytes written at the CAPs; per CAP next to read-and-hash. */

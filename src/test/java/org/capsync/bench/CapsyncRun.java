@@ -9,14 +9,21 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One {@code ./capsync} process, as cron starts it, timed from process start to exit; peak RSS from GNU time when it
- * is installed, else from the child's {@code VmHWM}.
+ * One {@code ./capsync} process, as cron starts it, timed from process start to exit; peak RSS and CPU time (user and
+ * system, launcher and JVM) from GNU time when it is installed, else peak RSS from the child's {@code VmHWM} and no CPU
+ * time (NaN).
  */
-record CapsyncRun(int exitCode, double millis, String summary, long peakRssKb, String stderr) {
+record CapsyncRun(int exitCode, double millis, String summary, long peakRssKb, double cpuMillis, String stderr) {
 
     private static final Path GNU_TIME = Path.of("/usr/bin/time");
 
     static CapsyncRun run(Path app, Path home, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return run(app.resolve("capsync"), app, home, env, args);
+    }
+
+    /** Through another launcher than the source tree's ./capsync, e.g. an installation's bin/capsync. */
+    static CapsyncRun run(Path launcher, Path workingDir, Path home, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         Files.createDirectories(home);
         Path out = Files.createTempFile(home, "bench", ".out");
         Path err = Files.createTempFile(home, "bench", ".err");
@@ -25,11 +32,11 @@ record CapsyncRun(int exitCode, double millis, String summary, long peakRssKb, S
             List<String> command = new ArrayList<>();
             boolean gnuTime = Files.isExecutable(GNU_TIME);
             if (gnuTime) {
-                command.addAll(List.of(GNU_TIME.toString(), "-f", "%M", "-o", rss.toString()));
+                command.addAll(List.of(GNU_TIME.toString(), "-f", "%M %U %S", "-o", rss.toString()));
             }
-            command.add(app.resolve("capsync").toString());
+            command.add(launcher.toString());
             command.addAll(List.of(args));
-            ProcessBuilder builder = new ProcessBuilder(command).directory(app.toFile())
+            ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile())
                     .redirectOutput(out.toFile()).redirectError(err.toFile());
             builder.environment().put("CAPSYNC_HOME", home.toString());
             builder.environment().putAll(env);
@@ -42,14 +49,17 @@ record CapsyncRun(int exitCode, double millis, String summary, long peakRssKb, S
                 }
             }
             double millis = (System.nanoTime() - start) / 1e6;
+            double cpu = Double.NaN;
             if (gnuTime) {
                 String text = Files.readString(rss).strip();
                 String[] lines = text.split("\n");
-                hwm = Long.parseLong(lines[lines.length - 1].strip());
+                String[] fields = lines[lines.length - 1].strip().split(" ");
+                hwm = Long.parseLong(fields[0]);
+                cpu = (Double.parseDouble(fields[1]) + Double.parseDouble(fields[2])) * 1000;
             }
             String stdout = Files.readString(out).strip();
             String[] lines = stdout.split("\n");
-            return new CapsyncRun(process.exitValue(), millis, lines[lines.length - 1], hwm, Files.readString(err));
+            return new CapsyncRun(process.exitValue(), millis, lines[lines.length - 1], hwm, cpu, Files.readString(err));
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);

@@ -55,7 +55,7 @@ class CommandLineTest {
     }
 
     @Test
-    void versionNamesCapsyncItsCommitJavaAndSpringBatch() throws IOException {
+    void versionNamesCapsyncItsCommitBuildTimeJavaAndSpringBatch() throws IOException {
         Cli.Result version = Cli.run(dir, dir, "--version");
 
         assertThat(version.exitCode()).isZero();
@@ -71,6 +71,8 @@ class CommandLineTest {
         String commit = git.getProperty("git.commit.id.abbrev");
         assertThat(version.out()).containsPattern("^capsync \\S+, commit ")
                 .contains(commit == null ? "commit unknown" : "commit " + commit)
+                .as("the build time from build-info.properties, which every Maven build writes")
+                .containsPattern(", built \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\n")
                 .contains("Java " + System.getProperty("java.version"))
                 .containsPattern("Spring Batch 6\\.\\d+\\.\\d+");
     }

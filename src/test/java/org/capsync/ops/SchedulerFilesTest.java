@@ -119,7 +119,8 @@ class SchedulerFilesTest {
         NodeList triggers = (NodeList) xpath.evaluate("/*[local-name()='Task']/*[local-name()='Triggers']/*[local-name()='CalendarTrigger']",
                 task, XPathConstants.NODESET);
         assertThat(triggers.getLength()).as("nightly run and its catch-up").isEqualTo(2);
-        assertThat(text(xpath, task, "Actions/Exec/Command")).endsWith("\\jobs\\run-client-lkp.cmd");
+        assertThat(text(xpath, task, "Actions/Exec/Command")).as("quoted: the installed path has a space")
+                .startsWith("\"").endsWith("\\jobs\\run-client-lkp.cmd\"");
     }
 
     @Test
@@ -173,7 +174,9 @@ class SchedulerFilesTest {
         assertThat(text.replace("\r\n", "")).doesNotContain("\n");
         List<String> lines = text.lines().toList();
         assertThat(lines).contains("if not defined CAPSYNC_HOME set \"CAPSYNC_HOME=%ProgramData%\\capsync\"",
-                "call \"%~dp0..\\capsync.cmd\" run \"%CAPSYNC_JOB_FILE%\" %*");
+                "set \"LAUNCHER=%~dp0..\\capsync.cmd\"",
+                "if exist \"%~dp0..\\bin\\capsync.cmd\" set \"LAUNCHER=%~dp0..\\bin\\capsync.cmd\"",
+                "call \"%LAUNCHER%\" run \"%CAPSYNC_JOB_FILE%\" %*");
         assertThat(lines.get(lines.size() - 1)).isEqualTo("exit /b %ERRORLEVEL%");
     }
 

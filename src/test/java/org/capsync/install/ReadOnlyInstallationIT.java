@@ -1,0 +1,155 @@
+package org.capsync.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.capsync.support.Cli;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An installation owned by root and run by users who cannot write to it: each user's start-up archive is made in their
+ * own CAPSYNC_HOME, two starts at once still end with one whole archive, and nothing is ever written under the
+ * installation folder. Needs root (to own the installation and to run as another user): skipped otherwise, except under
+ * CI=true, where it fails.
+ */
+class ReadOnlyInstallationIT {
+
+    private static final String USER = "capsync-it";
+
+    private Path dir;
+    private boolean userCreated;
+
+    @BeforeEach
+    void asRoot() throws Exception {
+        if (!Invocation.root()) {
+            if ("true".equals(System.getenv("CI"))) {
+                fail("CI=true: the read-only installation test needs root (to own the installation and run as another user)");
+            }
+            Assumptions.abort("needs root, to own the installation and to run capsync as another user");
+        }
+        // Not JUnit's @TempDir: that folder is readable by its owner only, and the other user must reach the installation.
+        dir = Files.createTempDirectory("capsync-readonly");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Cli.Result exists = root(List.of("id", USER));
+        if (exists.exitCode() != 0) {
+            Cli.Result add = root(List.of("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", USER));
+            assertThat(add.exitCode()).as(add.err()).isZero();
+            userCreated = true;
+        }
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        if (dir != null) {
+            root(List.of("rm", "-rf", dir.toString()));
+        }
+        if (userCreated) {
+            root(List.of("userdel", USER));
+            root(List.of("rm", "-rf", "/tmp/hsperfdata_" + USER));
+        }
+    }
+
+    @Test
+    void eachUserGetsAnArchiveInTheirOwnHomeAndTheInstallationStaysUntouched() throws Exception {
+        Path app = Release.built().unpack(dir.resolve("opt/capsync install"));
+        assertThat(Files.getOwner(app.resolve("lib/capsync.jar")).getName()).isEqualTo("root");
+        Map<String, String> installed = Release.listing(app);
+        Path tools = Invocation.minimalPath(dir.resolve("tools"));
+
+        // A user who cannot write to the installation.
+        Path userHome = Files.createDirectories(dir.resolve("home"));
+        assertThat(root(List.of("chown", USER, userHome.toString())).exitCode()).isZero();
+        Path capsyncHome = userHome.resolve("capsync");
+        Map<String, String> env = Map.of("PATH", tools.toString(), "HOME", userHome.toString(), "CAPSYNC_HOME", capsyncHome.toString());
+        Cli.Result cannotWrite = new Invocation(List.of("mkdir", app.resolve("probe").toString()), env, userHome).as(USER)
+                .run(Duration.ofSeconds(30));
+        assertThat(cannotWrite.exitCode()).as("the installation is read-only to the user").isNotZero();
+
+        Path site = sitedFor(userHome);
+        Cli.Result first = new Invocation(List.of(app.resolve("bin/capsync").toString(), "run", site.resolve("job.yml").toString()),
+                env, userHome).as(USER).run(Duration.ofMinutes(3));
+        assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
+        assertThat(first.err()).contains("preparing the start-up archive");
+        assertThat(first.lastLine()).startsWith("ro: 1 copied");
+        Path archive = onlyArchive(capsyncHome.resolve("cache/cds"));
+        assertThat(Files.getOwner(archive).getName()).isEqualTo(USER);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(capsyncHome)))
+                .as("CAPSYNC_HOME made by the launcher is the owner's only, as capsync makes it").isEqualTo("rwx------");
+
+        // -Xshare:on makes the JVM fail rather than run without the archive: it really is used.
+        Map<String, String> strict = new java.util.HashMap<>(env);
+        strict.put("CAPSYNC_JAVA_OPTS", "-Xshare:on");
+        Cli.Result again = new Invocation(List.of(app.resolve("bin/capsync").toString(), "run", site.resolve("job.yml").toString()),
+                strict, userHome).as(USER).run(Duration.ofMinutes(2));
+        assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+        assertThat(again.err()).doesNotContain("preparing");
+
+        // A second user (root here) with a fresh home, started twice at once: one whole archive, both runs fine.
+        Path rootHome = dir.resolve("root-home");
+        Map<String, String> rootEnv = Map.of("PATH", tools.toString(), "HOME", dir.toString(), "CAPSYNC_HOME", rootHome.toString());
+        List<CompletableFuture<Cli.Result>> both = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            both.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new Invocation(List.of(app.resolve("bin/capsync").toString(), "--version"), rootEnv, dir).run(Duration.ofMinutes(3));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        for (CompletableFuture<Cli.Result> start : both) {
+            Cli.Result result = start.get();
+            assertThat(result.exitCode()).as(result.err()).isZero();
+            assertThat(result.out()).startsWith("capsync ");
+        }
+        Path rootArchive = onlyArchive(rootHome.resolve("cache/cds"));
+        Cli.Result strictRoot = new Invocation(List.of(app.resolve("bin/capsync").toString(), "--version"),
+                Map.of("PATH", tools.toString(), "HOME", dir.toString(), "CAPSYNC_HOME", rootHome.toString(),
+                        "CAPSYNC_JAVA_OPTS", "-Xshare:on"), dir).run(Duration.ofMinutes(2));
+        assertThat(strictRoot.exitCode()).as(strictRoot.err()).isZero();
+        assertThat(rootArchive).isNotEqualTo(archive);
+
+        assertThat(Release.listing(app)).as("nothing written in the installation").isEqualTo(installed);
+    }
+
+    /** A one-CAP job in the user's folder. */
+    private Path sitedFor(Path userHome) throws Exception {
+        Path site = userHome.resolve("site");
+        Files.createDirectories(site.resolve("inbox"));
+        Files.createDirectories(site.resolve("cap/box"));
+        Files.writeString(site.resolve("inbox/client.lkp"), "lookup");
+        Files.writeString(site.resolve("caps.csv"), "name,path\nCAP_1," + site.resolve("cap") + "\n");
+        Files.writeString(site.resolve("job.yml"), "name: ro\nsource: inbox\nfiles: [client.lkp]\ncaps: caps.csv\ntarget: box\n");
+        assertThat(root(List.of("chown", "-R", USER, site.toString())).exitCode()).isZero();
+        return site;
+    }
+
+    private static Path onlyArchive(Path cds) throws Exception {
+        try (var files = Files.list(cds)) {
+            List<Path> archives = files.filter(f -> f.getFileName().toString().endsWith(".jsa")).toList();
+            assertThat(archives).as("one archive in " + cds).hasSize(1);
+            List<Path> left;
+            try (var all = Files.list(cds)) {
+                left = all.filter(f -> f.getFileName().toString().startsWith("training")).toList();
+            }
+            assertThat(left).as("no training folder left behind").isEmpty();
+            return archives.get(0);
+        }
+    }
+
+    private Cli.Result root(List<String> command) throws Exception {
+        return new Invocation(command, Map.of(), Path.of("/")).run(Duration.ofMinutes(1));
+    }
+}

@@ -1,0 +1,68 @@
+package org.capsync.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.capsync.support.Cli;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The release archive as a new site server gets it: unpacked into a folder whose path has a space, run with a PATH of
+ * basic tools and java only (no Maven), from another folder, with the sources and the Maven repository out of reach
+ * (hidden in a mount namespace when the test runs as root). Every command works as from the source tree.
+ */
+class ReleaseArchiveIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void unpackedAnywhereItRunsTheDemoAndTheHistoryWithOnlyAJavaRuntime() throws Exception {
+        Release release = Release.built();
+        Path app = release.unpack(dir.resolve("site server/capsync apps"));
+        Path home = dir.resolve("capsync home");
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Map<String, String> env = new HashMap<>(Map.of("PATH", Invocation.minimalPath(dir.resolve("tools")).toString(),
+                "HOME", dir.toString(), "CAPSYNC_HOME", home.toString()));
+        assertThat(Files.exists(dir.resolve("tools/mvn"))).isFalse();
+        Map<String, String> installed = Release.listing(app);
+        String capsync = app.resolve("bin/capsync").toString();
+
+        Cli.Result version = new Invocation(List.of(capsync, "--version"), env, elsewhere).withoutSources()
+                .run(Duration.ofMinutes(3));
+        assertThat(version.exitCode()).as(version.err()).isZero();
+        assertThat(version.out()).containsPattern("^capsync " + release.version().replace(".", "\\.") + ", commit \\S+ .*, built \\d{4}-")
+                .contains("Java " + System.getProperty("java.specification.version"));
+        assertThat(version.err()).as("no build: the archive needs no Maven").doesNotContain("build");
+
+        Cli.Result demo = new Invocation(List.of(capsync, "demo"), env, elsewhere).withoutSources()
+                .run(Duration.ofMinutes(3));
+        assertThat(demo.exitCode()).as(demo.out() + demo.err()).isEqualTo(3);
+        assertThat(demo.out()).containsPattern("demo: 19 copied, 0 unchanged, 1 skipped, 0 failed \\(execution \\d+, COMPLETED_WITH_SKIPS\\)");
+
+        Cli.Result history = new Invocation(List.of(capsync, "history", "demo", "--json"), env, elsewhere)
+                .withoutSources().run(Duration.ofMinutes(2));
+        assertThat(history.exitCode()).as(history.err()).isZero();
+        JsonNode runs = new ObjectMapper().readTree(history.out());
+        assertThat(runs.isArray()).isTrue();
+        assertThat(runs).hasSize(1);
+        assertThat(runs.get(0).get("job").asText()).isEqualTo("demo");
+        assertThat(runs.get(0).get("status").asText()).isEqualTo("COMPLETED_WITH_SKIPS");
+        assertThat(runs.get(0).get("copied").asInt()).isEqualTo(19);
+        assertThat(runs.get(0).get("skipped").asInt()).isEqualTo(1);
+
+        try (var archives = Files.list(home.resolve("cache/cds"))) {
+            assertThat(archives.filter(f -> f.toString().endsWith(".jsa"))).as("the start-up archive, in CAPSYNC_HOME").hasSize(1);
+        }
+        assertThat(Release.listing(app)).as("nothing written in the installation").isEqualTo(installed);
+    }
+}
