@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
  * {@code capsync verify JOB}: does every CAP hold the source's bytes right now? Reads each CAP's copy and compares
  * size and SHA-256 with the source; writes nothing and records nothing (the repository is not even opened).
  */
-@Command(name = "verify", description = "Audit every CAP against the current source without writing: CURRENT, DIFFERS, MISSING or UNREACHABLE. Exit 0 if all current, else 3.",
+@Command(name = "verify", description = "Audit every CAP against the current source without writing: CURRENT, DIFFERS, MISSING, UNREACHABLE or UNREADABLE (clients may not read it). Exit 0 if all current, else 3.",
         footerHeading = "%nExamples:%n",
         footer = {
             "  capsync verify client-lkp       every CAP against the source; writes nothing"})
@@ -64,7 +64,10 @@ class VerifyCommand extends ListingSubcommand {
         if (format == Listing.Format.TABLE) {
             environment.out().println(definition.name() + ": " + counts.getOrDefault(Verdict.CURRENT, 0) + " current, "
                     + counts.getOrDefault(Verdict.DIFFERS, 0) + " differ, " + counts.getOrDefault(Verdict.MISSING, 0)
-                    + " missing, " + counts.getOrDefault(Verdict.UNREACHABLE, 0) + " unreachable (nothing was written)");
+                    + " missing, " + counts.getOrDefault(Verdict.UNREACHABLE, 0) + " unreachable"
+                    // Said only when there are any: the line's earlier form is what scripts match.
+                    + (counts.containsKey(Verdict.UNREADABLE) ? ", " + counts.get(Verdict.UNREADABLE) + " unreadable" : "")
+                    + " (nothing was written)");
             environment.out().flush();
         }
         boolean allCurrent = checks.stream().allMatch(c -> c.status() == Verdict.CURRENT);

@@ -90,7 +90,8 @@ public final class LocalTransport implements CapTransport {
 
     /**
      * Compares the target's bytes with the snapshot's instead of hashing them: the same answer as size + SHA-256, and
-     * the launcher's C1-only JIT (fast start-up) has no SHA-256 intrinsic, which made hashing 16 KB cost ~0.3 ms. A
+     * the launcher's C1-only JIT (fast start-up) has no SHA-256 intrinsic, so hashing costs more than comparing
+     * (docs/performance.md, "Costs the code avoids"). A
      * target clients cannot read is not current (see the class comment).
      */
     @Override
@@ -387,11 +388,11 @@ public final class LocalTransport implements CapTransport {
                     }
                 }
             }
-            // No fsync before the rename: it cost 3-5 ms per CAP here, 10-40 times the rest of the copy, and readers
+            // No fsync before the rename: it cost many times the rest of the copy (docs/reliability.md), and readers
             // never need it (the rename is atomic either way). It would only decide what a power cut at the CAP right
             // after the copy leaves: ext4 (auto_da_alloc) and btrfs write the data before committing a rename over a
             // file, so the old or the new file survives; elsewhere the file may come back empty, which the next run
-            // sees (its bytes differ from the snapshot's) and replaces. See README, Performance.
+            // sees (its bytes differ from the snapshot's) and replaces.
         } catch (IOException e) {
             throw violations.classify(e, Operation.WRITE_TEMP, temp.toString());
         }
