@@ -229,6 +229,22 @@ class SmbTransportTest {
     }
 
     @Test
+    void aTargetHoldingTheSnapshotIsLeftAloneButOneWithAByteMoreOrLessIsReplaced() throws Exception {
+        byte[] bytes = Files.readAllBytes(source.path());
+        Files.write(onDisk("caps", cap), bytes);
+        assertThat(copier.attempt(source, target("caps", cap)).kind()).isEqualTo(CopyOutcome.Kind.UNCHANGED);
+
+        for (byte[] other : List.of(java.util.Arrays.copyOf(bytes, bytes.length + 1), java.util.Arrays.copyOf(bytes, bytes.length - 1))) {
+            Files.write(onDisk("caps", cap), other);
+            assertThat(copier.attempt(source, target("caps", cap)).kind()).isEqualTo(CopyOutcome.Kind.COPIED);
+            assertThat(Files.readAllBytes(onDisk("caps", cap))).isEqualTo(bytes);
+        }
+        // digest() still reads the whole target, as verify's audit needs.
+        Files.write(onDisk("caps", cap), java.util.Arrays.copyOf(bytes, bytes.length + 5000));
+        assertThat(new SmbTransport(sessions).digest(target("caps", cap)).orElseThrow().size()).isEqualTo(bytes.length + 5000);
+    }
+
+    @Test
     void aPoolUsesSeveralConnectionsAtOnceEachLoggedOnOnce() throws Exception {
         List<TargetFile> targets = caps(cap, 24);
         try (SmbSessions pool = new SmbSessions(SmbCredentials.GUEST, 3)) {
