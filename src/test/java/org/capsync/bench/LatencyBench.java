@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,8 @@ final class LatencyBench {
      * Medians in milliseconds, whole process and the distribute step alone (from the job repository), for 1 thread,
      * 16 threads with the default pool of connections, and 16 threads on one connection; and the SMB requests per CAP
      * the proxy carried (each a round trip for its thread), for a run that copies every CAP and for a rerun that finds
-     * them all current, the run's own requests (negotiate, logon, logoff per connection) included.
+     * them all current, the run's own requests (negotiate, logon, logoff per connection) included. Every measured run
+     * replaces an older file at each CAP.
      */
     record Result(double oneThread, double sixteenThreads, double sixteenOnOneConnection, double oneThreadCopying,
             double sixteenThreadsCopying, double sixteenOnOneConnectionCopying, double requestsPerNewCap,
@@ -64,6 +66,18 @@ final class LatencyBench {
             return Duration.between(rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant()).toNanos() / 1e6;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the distribute step's times: " + e.getMessage(), e);
+        }
+    }
+
+    /** When the last run's job execution ended, as the job repository recorded it (this machine's clock). */
+    private static Instant jobEnd(Path home) {
+        try (Connection c = Repository.connect(home);
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT END_TIME FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID DESC FETCH FIRST 1 ROWS ONLY")) {
+            rs.next();
+            return rs.getTimestamp(1).toInstant();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the job's end: " + e.getMessage(), e);
         }
     }
 
@@ -126,12 +140,18 @@ final class LatencyBench {
             Benchmark.Samples oneCopying = new Benchmark.Samples();
             Benchmark.Samples sixteenCopying = new Benchmark.Samples();
             Benchmark.Samples sixteenSingleCopying = new Benchmark.Samples();
+            Benchmark.Samples closing = new Benchmark.Samples();
             double requestsPerNewCap = Double.NaN;
+            // Untimed: the launcher's first run after a build also makes its start-up archive, and the CAPs get a file
+            // to replace, as on every night but the first.
+            site.newSource(seed++);
+            CapsyncRun.run(app, site.home(), Map.of(), "run", pooled.toString()).expect(0, caps + " copied, 0 unchanged");
             // One thread takes most of a minute a run, sixteen a few seconds: more runs of the short ones for their medians.
             for (int rep = 0; rep < 3 * reps; rep++) {
                 for (int threads : rep % 3 == 0 ? new int[] {1, 16, -16} : new int[] {16, -16}) {
                     site.newSource(seed++);
                     long requestsBefore = requests(proxies);
+                    Instant started = Instant.now();
                     CapsyncRun run = CapsyncRun.run(app, site.home(), Map.of(), "run", (threads < 0 ? single : pooled).toString(),
                             "--threads", Integer.toString(Math.abs(threads))).expect(0, caps + " copied, 0 unchanged");
                     if (threads == 1 && rep == 0) {
@@ -139,6 +159,8 @@ final class LatencyBench {
                     }
                     (threads == 1 ? one : threads > 0 ? sixteen : sixteenSingle).add(run.millis());
                     (threads == 1 ? oneCopying : threads > 0 ? sixteenCopying : sixteenSingleCopying).add(distributeMillis(site.home()));
+                    // What the run's close costs (SMB logoff, repository close, JVM exit): job ended to process exit.
+                    closing.add(Duration.between(jobEnd(site.home()), started.plusNanos((long) (run.millis() * 1e6))).toNanos() / 1e6);
                 }
             }
             long requestsBefore = requests(proxies);
@@ -147,8 +169,9 @@ final class LatencyBench {
             double requestsPerCurrentCap = (double) (requests(proxies) - requestsBefore) / caps;
             System.out.printf("  %s, threads 1: %s, distribute step %s%n  threads 16 (default pool): %s, distribute step %s%n"
                             + "  threads 16, one connection: %s, distribute step %s%n"
+                            + "  job ended to process exit, every run: %s%n"
                             + "  SMB requests per CAP (round trips, the run's logons included): %.2f copying, %.2f current%n",
-                    layout.label, one, oneCopying, sixteen, sixteenCopying, sixteenSingle, sixteenSingleCopying,
+                    layout.label, one, oneCopying, sixteen, sixteenCopying, sixteenSingle, sixteenSingleCopying, closing,
                     requestsPerNewCap, requestsPerCurrentCap);
             return new Result(one.median(), sixteen.median(), sixteenSingle.median(), oneCopying.median(),
                     sixteenCopying.median(), sixteenSingleCopying.median(), requestsPerNewCap, requestsPerCurrentCap);

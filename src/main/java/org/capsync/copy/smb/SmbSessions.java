@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,7 @@ public final class SmbSessions implements AutoCloseable {
      * One client per place in the pool (smbj's client hands out one connection per {@code host:port}); made for the
      * first SMB CAP: a job of local CAPs does not load the SMB client at all.
      */
-    private final SMBClient[] clients;
+    private final List<SMBClient> clients;
     private final Map<String, Server> servers = new ConcurrentHashMap<>();
     private final AtomicInteger sessionsOpened = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -85,20 +86,21 @@ public final class SmbSessions implements AutoCloseable {
         }
         this.credentials = credentials;
         this.connectionsPerServer = connectionsPerServer;
-        this.clients = new SMBClient[connectionsPerServer];
+        // A list, not an SMBClient[]: creating that array would load smbj's client class in a job of local CAPs.
+        this.clients = new ArrayList<>(Collections.nCopies(connectionsPerServer, null));
         this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
     }
 
     private synchronized SMBClient client(int place) {
-        if (clients[place] == null) {
-            clients[place] = new SMBClient(SmbConfig.builder()
+        if (clients.get(place) == null) {
+            clients.set(place, new SMBClient(SmbConfig.builder()
                     .withTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
                     .withSocketFactory(new SmbSocketFactory((int) connectTimeout.toMillis()))
                     .withDfsEnabled(false)
-                    .build());
+                    .build()));
         }
-        return clients[place];
+        return clients.get(place);
     }
 
     private Server server(SmbLocation location) {
