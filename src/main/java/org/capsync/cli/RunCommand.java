@@ -153,7 +153,7 @@ class RunCommand extends Subcommand {
             RunSummary summary;
             try (RunLock lock = RunLock.acquire(home, job.name());
                  // The sessions the first CAPs need are opened while Spring and the repository start.
-                 SmbSessions smb = new SmbSessions(credentials).connectAhead(firstSmbShares(caps, job.threads()));
+                 SmbSessions smb = new SmbSessions(credentials, job.smbConnections()).connectAhead(firstSmbShares(caps, job.threads()));
                  var context = RepositoryGate.openForRun(home, READERS_WAIT, () -> RepositoryContext.open(home, job.name(),
                          job.threads() + 4, beans -> {
                              beans.registerSingleton("jobDefinition", job);

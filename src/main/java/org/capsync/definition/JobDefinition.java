@@ -42,9 +42,20 @@ public record JobDefinition(
      * @param metricsDir  where to write the Prometheus textfile-collector {@code .prom} file, or null
      * @param onFailure   command run when the job fails, or null
      * @param onSkips     command run when the job completes with CAPs not current, or null
+     * @param smbConnections connections per SMB server, or null for the default that goes with {@code threads}
      */
-    public record Options(Path credentials, boolean lockToken, Path metricsDir, String onFailure, String onSkips) {
-        public static final Options NONE = new Options(null, false, null, null, null);
+    public record Options(Path credentials, boolean lockToken, Path metricsDir, String onFailure, String onSkips,
+            Integer smbConnections) {
+        public static final Options NONE = new Options(null, false, null, null, null, null);
+    }
+
+    /**
+     * Connections per SMB server: the job file's {@code smb-connections}, else one per four threads, at most four. A
+     * connection serves many threads at once (requests are multiplexed); a few spread the work over several server
+     * processes and client reader threads, while each costs a logon.
+     */
+    public int smbConnections() {
+        return options.smbConnections() != null ? options.smbConnections() : Math.min(4, (threads + 3) / 4);
     }
 
     /** The line of a top-level key in the job file (0 if absent), so later checks can still name it. */

@@ -31,9 +31,10 @@ public final class JobFileParser {
 
     private static final Pattern JOB_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Set<String> KEYS = Set.of("name", "source", "files", "caps", "target", "retry", "threads",
-            "credentials", "lock-token", "metrics", "on-failure", "on-skips");
+            "credentials", "lock-token", "metrics", "on-failure", "on-skips", "smb-connections");
     private static final Set<String> RETRY_KEYS = Set.of("attempts", "delay", "multiplier", "max-delay");
     static final int MAX_THREADS = 256;
+    static final int MAX_SMB_CONNECTIONS = 64;
 
     public JobDefinition parse(Path jobFile) {
         Path file = jobFile.toAbsolutePath().normalize();
@@ -71,7 +72,9 @@ public final class JobFileParser {
                 keys.containsKey("lock-token") && bool(file, keys.get("lock-token"), "lock-token"),
                 keys.containsKey("metrics") ? base.resolve(scalar(file, keys.get("metrics").getValueNode())).normalize() : null,
                 keys.containsKey("on-failure") ? scalar(file, keys.get("on-failure").getValueNode()) : null,
-                keys.containsKey("on-skips") ? scalar(file, keys.get("on-skips").getValueNode()) : null);
+                keys.containsKey("on-skips") ? scalar(file, keys.get("on-skips").getValueNode()) : null,
+                keys.containsKey("smb-connections")
+                        ? positiveInt(file, keys.get("smb-connections"), "smb-connections", MAX_SMB_CONNECTIONS) : null);
         Map<String, Integer> lines = new LinkedHashMap<>();
         keys.forEach((key, tuple) -> lines.put(key, line(tuple.getKeyNode())));
         return new JobDefinition(file, name, source, files, caps, target, retry, threads, options, lines);

@@ -61,13 +61,14 @@ public class DistributionJobConfiguration {
     }
 
     /**
-     * SMB sessions for the run, one per server; logged off when the context closes. The CLI brings its own, already
+     * SMB sessions for the run, a small pool per server; logged off when the context closes. The CLI brings its own, already
      * connecting while this context starts (and closes them itself), or at least the credentials.
      */
     @Bean
     @ConditionalOnMissingBean
     SmbSessions smbSessions(JobDefinition job, ObjectProvider<SmbCredentials> credentials) {
-        return new SmbSessions(credentials.getIfAvailable(() -> SmbCredentials.resolve(job, System.getenv())));
+        return new SmbSessions(credentials.getIfAvailable(() -> SmbCredentials.resolve(job, System.getenv())),
+                job.smbConnections());
     }
 
     @Bean

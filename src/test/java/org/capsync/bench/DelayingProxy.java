@@ -14,11 +14,16 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP proxy on 127.0.0.1 that delivers every byte a fixed time after it arrived, in each direction: a WAN link's
  * latency without its bandwidth limit (this machine has no netem). Reading and writing are separate threads, so data
  * in flight is pipelined as on a real link rather than serialised behind each delay.
+ *
+ * <p>It also counts the SMB messages it carries, from their direct-TCP framing (a 4-byte length before each): every
+ * message from the client is a request its sender waits for an answer to, so the count of requests is the count of
+ * request/response turns, exactly, whatever the timing (a compounded request is one message, one turn).
  */
 final class DelayingProxy implements AutoCloseable {
 
@@ -26,6 +31,8 @@ final class DelayingProxy implements AutoCloseable {
     private final InetSocketAddress upstream;
     private final long delayNanos;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong responses = new AtomicLong();
 
     private record Packet(long dueNanos, byte[] bytes) {
     }
@@ -47,6 +54,16 @@ final class DelayingProxy implements AutoCloseable {
         return server.getLocalPort();
     }
 
+    /** SMB messages from clients to the server so far, over every connection. */
+    long requests() {
+        return requests.get();
+    }
+
+    /** SMB messages from the server to clients so far (interim answers included). */
+    long responses() {
+        return responses.get();
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             try {
@@ -57,8 +74,8 @@ final class DelayingProxy implements AutoCloseable {
                     s.setTcpNoDelay(true);
                     sockets.add(s);
                 }
-                pipe(client, target);
-                pipe(target, client);
+                pipe(client, target, requests);
+                pipe(target, client, responses);
             } catch (IOException e) {
                 if (!server.isClosed()) {
                     System.err.println("delaying proxy: " + e);
@@ -68,12 +85,14 @@ final class DelayingProxy implements AutoCloseable {
     }
 
     /** One direction: a reader stamps each chunk with its due time, a writer hands it on when it is due. */
-    private void pipe(Socket from, Socket to) {
+    private void pipe(Socket from, Socket to, AtomicLong messages) {
         BlockingQueue<Packet> queue = new LinkedBlockingQueue<>();
         daemon("proxy-read", () -> {
             byte[] buffer = new byte[64 * 1024];
+            Framing framing = new Framing(messages);
             try (InputStream in = from.getInputStream()) {
                 for (int n; (n = in.read(buffer)) > 0; ) {
+                    framing.count(buffer, n);
                     queue.add(new Packet(System.nanoTime() + delayNanos, Arrays.copyOf(buffer, n)));
                 }
             } catch (IOException closed) {
@@ -97,6 +116,38 @@ final class DelayingProxy implements AutoCloseable {
                 // the proxy or the connection was closed
             }
         });
+    }
+
+    /** Finds the messages in one direction's bytes, however TCP cut them: a 4-byte big-endian length, then the message. */
+    private static final class Framing {
+        private final AtomicLong messages;
+        private long remaining;
+        private int headerBytes;
+        private long length;
+
+        Framing(AtomicLong messages) {
+            this.messages = messages;
+        }
+
+        void count(byte[] bytes, int n) {
+            int i = 0;
+            while (i < n) {
+                if (remaining > 0) {
+                    int take = (int) Math.min(remaining, n - i);
+                    remaining -= take;
+                    i += take;
+                    continue;
+                }
+                length = (length << 8) | (bytes[i++] & 0xFF);
+                if (++headerBytes == 4) {
+                    // The first byte is the NetBIOS message type (0 for a session message) in SMB's direct TCP.
+                    remaining = length & 0xFF_FFFFL;
+                    headerBytes = 0;
+                    length = 0;
+                    messages.incrementAndGet();
+                }
+            }
+        }
     }
 
     private static void daemon(String name, Runnable body) {

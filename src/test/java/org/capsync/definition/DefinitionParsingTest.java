@@ -45,6 +45,26 @@ class DefinitionParsingTest {
     }
 
     @Test
+    void smbConnectionsDefaultToOnePerFourThreadsAtMostFourOrWhatTheJobFileSays() throws Exception {
+        Files.writeString(dir.resolve("j.yml"), "name: j\nsource: in\nfiles: client.lkp\ncaps: caps.csv\n");
+        JobDefinition job = new JobFileParser().parse(dir.resolve("j.yml"));
+
+        assertThat(job.smbConnections()).isEqualTo(1);
+        assertThat(job.withThreads(1).smbConnections()).isEqualTo(1);
+        assertThat(job.withThreads(8).smbConnections()).isEqualTo(2);
+        assertThat(job.withThreads(16).smbConnections()).isEqualTo(4);
+        assertThat(job.withThreads(64).smbConnections()).isEqualTo(4);
+
+        Files.writeString(dir.resolve("k.yml"), "name: k\nsource: in\nfiles: client.lkp\ncaps: caps.csv\nthreads: 16\nsmb-connections: 1\n");
+        assertThat(new JobFileParser().parse(dir.resolve("k.yml")).smbConnections()).isEqualTo(1);
+
+        Files.writeString(dir.resolve("l.yml"), "name: l\nsource: in\nfiles: client.lkp\ncaps: caps.csv\nsmb-connections: 0\n");
+        assertThatThrownBy(() -> new JobFileParser().parse(dir.resolve("l.yml")))
+                .isInstanceOf(DefinitionException.class)
+                .hasMessageContaining("l.yml:5").hasMessageContaining("smb-connections must be a whole number from 1 to 64, not '0'");
+    }
+
+    @Test
     void readsACapListWithBomCrlfCommentsQuotesAndEnabled() throws Exception {
         String text = "\uFEFF# CAPs of site XYZ\r\nname,path,enabled\r\n\r\nCAP_XYZ,\\\\SERVER\\CAP_XYZ,true\r\n"
                 + "# lab share, off for now\r\nCAP_LAB,\"/mnt/cap, lab\",false\r\nCAP_B,/mnt/b,\r\n";

@@ -238,6 +238,30 @@ public final class SambaServer implements AutoCloseable {
         return folder;
     }
 
+    /** The smbd processes serving a logged-on client session now, one per SMB connection (as {@code smbstatus -b} lists them). */
+    public List<Long> sessionProcesses() {
+        List<Long> pids = new ArrayList<>();
+        for (String line : run(List.of(executable("smbstatus"), "-b", "-s", conf.toString()), null).split("\n")) {
+            String[] fields = line.strip().split("\\s+");
+            if (fields.length > 1 && fields[0].matches("\\d+")) {
+                pids.add(Long.parseLong(fields[0]));
+            }
+        }
+        return pids;
+    }
+
+    /** Ends the smbd process serving one connection, as a server does that drops a client; the others carry on. */
+    public void dropConnection(long pid) {
+        ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no process " + pid));
+        process.destroy();
+        process.onExit().orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    /** Sets {@value #USER}'s password; sessions already logged on stay, new logons need the new one. */
+    public void setPassword(String password) {
+        run(List.of(executable("smbpasswd"), "-c", conf.toString(), "-s", USER), password + "\n" + password + "\n");
+    }
+
     public String logTail() {
         try {
             List<String> lines = Files.readAllLines(base.resolve("smbd.log"), StandardCharsets.UTF_8);

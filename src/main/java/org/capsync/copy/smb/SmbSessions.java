@@ -5,12 +5,17 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,6 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.net.SocketFactory;
 
 import com.hierynomus.mssmb2.SMBApiException;
+import com.hierynomus.mssmb2.messages.SMB2Logoff;
 import com.hierynomus.smbj.SMBClient;
 import com.hierynomus.smbj.SmbConfig;
 import com.hierynomus.smbj.common.SMBRuntimeException;
@@ -32,11 +38,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One SMB connection and session per server ({@code host:port}) for the whole run, shared by every CAP on that server
- * and by all of the job's threads (smbj multiplexes requests on a session). A dropped session is re-established once
- * per failing operation, never more; a server that cannot be reached is remembered for a short while so the CAPs behind
- * it fail fast, and a refused logon is remembered for the whole run so capsync never locks the account out by retrying
- * a wrong password on every CAP. Close it to log off.
+ * A small pool of SMB connections per server ({@code host:port}) for the whole run, each with one session logged on
+ * once, shared by the job's threads (smbj multiplexes requests on a session). Several connections, because one is
+ * served by one server process and one smbj reader thread. Each CAP is served by one connection of the pool, dealt
+ * round-robin when first used. A dropped session is re-established once per failing
+ * operation, never more; a server that cannot be reached is remembered for a short while so the CAPs behind it fail
+ * fast, and a refused logon is never tried again in the run (a wrong password on every CAP would lock the account
+ * out): when another connection of the pool is logged on, its shares move to that one, otherwise the server's CAPs
+ * fail with the refusal. Close it to log off.
  */
 public final class SmbSessions implements AutoCloseable {
 
@@ -48,35 +57,54 @@ public final class SmbSessions implements AutoCloseable {
     private final SmbCredentials credentials;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
-    /** Made for the first SMB CAP: a job of local CAPs does not load the SMB client at all. */
-    private SMBClient client;
+    private final int connectionsPerServer;
+    /**
+     * One client per place in the pool (smbj's client hands out one connection per {@code host:port}); made for the
+     * first SMB CAP: a job of local CAPs does not load the SMB client at all.
+     */
+    private final List<SMBClient> clients;
     private final Map<String, Server> servers = new ConcurrentHashMap<>();
     private final AtomicInteger sessionsOpened = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public SmbSessions(SmbCredentials credentials) {
-        this(credentials, Duration.ofSeconds(10), Duration.ofSeconds(60));
+        this(credentials, 1);
+    }
+
+    /** @param connectionsPerServer at most this many connections (and sessions) per server */
+    public SmbSessions(SmbCredentials credentials, int connectionsPerServer) {
+        this(credentials, connectionsPerServer, Duration.ofSeconds(10), Duration.ofSeconds(60));
     }
 
     /**
      * @param connectTimeout how long to wait for a server to accept the TCP connection
      * @param requestTimeout how long to wait for any one answer of an established session
      */
-    public SmbSessions(SmbCredentials credentials, Duration connectTimeout, Duration requestTimeout) {
+    public SmbSessions(SmbCredentials credentials, int connectionsPerServer, Duration connectTimeout, Duration requestTimeout) {
+        if (connectionsPerServer < 1) {
+            throw new IllegalArgumentException("connections per server must be at least 1, not " + connectionsPerServer);
+        }
         this.credentials = credentials;
+        this.connectionsPerServer = connectionsPerServer;
+        // A list, not an SMBClient[]: creating that array would load smbj's client class in a job of local CAPs.
+        this.clients = new ArrayList<>(Collections.nCopies(connectionsPerServer, null));
         this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
     }
 
-    private synchronized SMBClient client() {
-        if (client == null) {
-            client = new SMBClient(SmbConfig.builder()
+    private synchronized SMBClient client(int place) {
+        if (clients.get(place) == null) {
+            clients.set(place, new SMBClient(SmbConfig.builder()
                     .withTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
                     .withSocketFactory(new SmbSocketFactory((int) connectTimeout.toMillis()))
                     .withDfsEnabled(false)
-                    .build());
+                    .build()));
         }
-        return client;
+        return clients.get(place);
+    }
+
+    private Server server(SmbLocation location) {
+        return servers.computeIfAbsent(location.server(), name -> new Server(location.host(), location.port(), name));
     }
 
     /** Work done on one share; SMB failures it does not classify itself propagate as smbj's runtime exceptions. */
@@ -90,14 +118,15 @@ public final class SmbSessions implements AutoCloseable {
      * forgot the session, reconnects once and runs it again; a second loss is a {@link CopyFailure}.
      */
     public <T> T onShare(SmbLocation location, ShareWork<T> work) throws CopyException {
-        Server server = servers.computeIfAbsent(location.server(), name -> new Server(location.host(), location.port(), name));
-        ServerSession session = server.session().announced();
+        Server server = server(location);
+        Place place = server.placeOf(location);
+        ServerSession session = place.session().announced();
         try {
             return work.run(session.share(location));
         } catch (SessionLost lost) {
             server.drop(session);
             log.info("smb: connection to {} lost ({}), reconnecting once", server.name, lost.getMessage());
-            ServerSession again = server.session().announced();
+            ServerSession again = place.session().announced();
             try {
                 return work.run(again.share(location));
             } catch (SessionLost lostAgain) {
@@ -127,12 +156,11 @@ public final class SmbSessions implements AutoCloseable {
                 if (closed.get()) {
                     return;
                 }
-                if (!seen.add(location.server() + "/" + location.share())) {
+                if (!seen.add(location.server() + "/" + location.share() + "/" + location.folder())) {
                     continue;
                 }
                 try {
-                    Server server = servers.computeIfAbsent(location.server(), name -> new Server(location.host(), location.port(), name));
-                    server.session().share(location);
+                    server(location).placeOf(location).session().share(location);
                 } catch (CopyException | RuntimeException e) {
                     log.debug("smb: connecting ahead to {}: {}", location.describeShare(), e.getMessage());
                 }
@@ -152,27 +180,58 @@ public final class SmbSessions implements AutoCloseable {
         return new SessionLost(rootMessage(e), e);
     }
 
-    /** How many sessions were established so far (one per server, plus reconnects). */
+    /** How many sessions were established so far (one per connection of a server's pool, plus reconnects). */
     public int sessionsOpened() {
         return sessionsOpened.get();
+    }
+
+    /** How many connections are logged on now, over all servers. */
+    public int connectionsOpen() {
+        int open = 0;
+        for (Server server : servers.values()) {
+            for (Place place : server.places) {
+                open += place.isOpen() ? 1 : 0;
+            }
+        }
+        return open;
     }
 
     public SmbCredentials credentials() {
         return credentials;
     }
 
-    /** Logs off every session; a second call does nothing. */
+    /**
+     * Logs off every session and closes its connection; a second call does nothing. The LOGOFFs are sent all at once
+     * and awaited together, and without a TREE_DISCONNECT per share first (smbj's own logoff waits for one per share,
+     * in turn): a server disconnects a session's tree connects itself when the session logs off (MS-SMB2 3.3.5.6), and
+     * no file is open by then. Over a WAN link, one round trip per share at the end of every run.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        List<ServerSession> open = new ArrayList<>();
         for (Server server : servers.values()) {
-            server.close();
+            for (Place place : server.places) {
+                ServerSession session = place.takeForClose();
+                if (session != null) {
+                    open.add(session);
+                }
+            }
+        }
+        List<Future<SMB2Logoff>> logoffs = new ArrayList<>();
+        for (ServerSession session : open) {
+            logoffs.add(session.sendLogoff());
+        }
+        for (int i = 0; i < open.size(); i++) {
+            open.get(i).awaitLogoffAndDisconnect(logoffs.get(i), requestTimeout);
         }
         synchronized (this) {
-            if (client != null) {
-                client.close();
+            for (SMBClient client : clients) {
+                if (client != null) {
+                    client.close();
+                }
             }
         }
     }
@@ -181,56 +240,129 @@ public final class SmbSessions implements AutoCloseable {
         final String host;
         final int port;
         final String name;
-        private ServerSession current;
-        private long unreachableUntilNanos;
-        private String unreachable;
-        private String logonRefused;
+        final Place[] places;
+        private final Map<String, Place> placeOfCap = new ConcurrentHashMap<>();
+        private final AtomicInteger nextPlace = new AtomicInteger();
+        private volatile long unreachableUntilNanos;
+        private volatile String unreachable;
+        /** Set once no connection of the pool is logged on and a logon was refused: never tried again. */
+        private volatile String logonRefused;
 
         Server(String host, int port, String name) {
             this.host = host;
             this.port = port;
             this.name = name;
+            this.places = new Place[connectionsPerServer];
+            for (int i = 0; i < places.length; i++) {
+                places[i] = new Place(this, i);
+            }
         }
 
-        synchronized ServerSession session() throws CopyFailure {
-            if (current != null && current.connection.isConnected()) {
-                return current;
+        /**
+         * The connection that serves a CAP, dealt round-robin when the CAP is first used: all of one CAP's work goes
+         * over one connection, and a share is tree-connected on at most as many connections as the pool has.
+         */
+        Place placeOf(SmbLocation location) {
+            return placeOfCap.computeIfAbsent(location.share() + '\\' + location.folder(),
+                    cap -> places[Math.floorMod(nextPlace.getAndIncrement(), places.length)]);
+        }
+
+        /** Forgets a session that failed, in whichever place holds it. */
+        void drop(ServerSession failed) {
+            for (Place place : places) {
+                place.drop(failed);
             }
-            if (closed.get()) {
-                throw new CopyFailure("the run's SMB sessions are closed");
+        }
+
+        /** Another place of the pool that is logged on, to serve the shares of one whose logon was refused. */
+        Place loggedOnOtherThan(Place refused) {
+            for (Place place : places) {
+                if (place != refused && place.refused == null && place.isOpen()) {
+                    return place;
+                }
             }
-            if (logonRefused != null) {
-                throw new CopyFailure(logonRefused);
+            return null;
+        }
+    }
+
+    /** One connection of a server's pool, opened when first needed and replaced when dropped. */
+    private final class Place {
+        final Server server;
+        final int index;
+        /** Volatile: other places read it without this place's lock (a lock each way could deadlock). */
+        private volatile ServerSession current;
+        /** This place's logon was refused while another place was logged on: its shares go there, for the run. */
+        private volatile String refused;
+
+        Place(Server server, int index) {
+            this.server = server;
+            this.index = index;
+        }
+
+        boolean isOpen() {
+            ServerSession session = current;
+            return session != null && session.connection.isConnected();
+        }
+
+        ServerSession session() throws CopyFailure {
+            if (refused != null) {
+                Place other = server.loggedOnOtherThan(this);
+                if (other == null) {
+                    throw new CopyFailure(refused);
+                }
+                return other.session();
             }
-            if (unreachable != null && System.nanoTime() - unreachableUntilNanos < 0) {
-                throw new CopyFailure(unreachable);
+            synchronized (this) {
+                if (current != null && current.connection.isConnected()) {
+                    return current;
+                }
+                if (closed.get()) {
+                    throw new CopyFailure("the run's SMB sessions are closed");
+                }
+                if (server.logonRefused != null) {
+                    throw new CopyFailure(server.logonRefused);
+                }
+                String unreachable = server.unreachable;
+                if (unreachable != null && System.nanoTime() - server.unreachableUntilNanos < 0) {
+                    throw new CopyFailure(unreachable);
+                }
+                Connection connection;
+                try {
+                    connection = client(index).connect(server.host, server.port);
+                } catch (IOException | SMBRuntimeException e) {
+                    server.unreachableUntilNanos = System.nanoTime() + REMEMBER_UNREACHABLE.toNanos();
+                    server.unreachable = "cannot connect to " + server.name + ": " + rootMessage(e);
+                    throw new CopyFailure(server.unreachable);
+                }
+                Session session;
+                try {
+                    session = connection.authenticate(credentials.authentication());
+                } catch (SMBApiException e) {
+                    closeQuietly(connection);
+                    String refusal = "logon to " + server.name + " as " + credentials.account() + " refused ("
+                            + SmbSharingViolations.name(e.getStatusCode()) + "; credentials from " + credentials.source() + ")";
+                    refused = refusal;
+                    if (server.loggedOnOtherThan(this) == null) {
+                        server.logonRefused = refusal;
+                        throw new CopyFailure(refusal);
+                    }
+                    log.warn("smb: {} on connection {} of {}; its shares use the connections already logged on",
+                            refusal, index + 1, server.name);
+                    session = null;
+                } catch (SMBRuntimeException e) {
+                    closeQuietly(connection);
+                    throw new CopyFailure("cannot log on to " + server.name + " as " + credentials.account() + ": " + rootMessage(e));
+                }
+                if (session != null) {
+                    int n = sessionsOpened.incrementAndGet();
+                    current = new ServerSession(connection, session, server.name,
+                            "smb: session to " + server.name + " as " + credentials.account() + " opened (" + n + " so far)");
+                    server.unreachable = null;
+                    return current;
+                }
             }
-            Connection connection;
-            try {
-                connection = client().connect(host, port);
-            } catch (IOException | SMBRuntimeException e) {
-                unreachable = "cannot connect to " + name + ": " + rootMessage(e);
-                unreachableUntilNanos = System.nanoTime() + REMEMBER_UNREACHABLE.toNanos();
-                throw new CopyFailure(unreachable);
-            }
-            Session session;
-            try {
-                session = connection.authenticate(credentials.authentication());
-            } catch (SMBApiException e) {
-                closeQuietly(connection);
-                // Never tried again in this run: one wrong password on a thousand CAPs would lock the account out.
-                logonRefused = "logon to " + name + " as " + credentials.account() + " refused ("
-                        + SmbSharingViolations.name(e.getStatusCode()) + "; credentials from " + credentials.source() + ")";
-                throw new CopyFailure(logonRefused);
-            } catch (SMBRuntimeException e) {
-                closeQuietly(connection);
-                throw new CopyFailure("cannot log on to " + name + " as " + credentials.account() + ": " + rootMessage(e));
-            }
-            int n = sessionsOpened.incrementAndGet();
-            current = new ServerSession(connection, session, name,
-                    "smb: session to " + name + " as " + credentials.account() + " opened (" + n + " so far)");
-            unreachable = null;
-            return current;
+            // Refused here, logged on elsewhere: served by another place from now on.
+            return session();
         }
 
         /** Forgets a session that failed, unless another thread already replaced it. */
@@ -241,11 +373,10 @@ public final class SmbSessions implements AutoCloseable {
             }
         }
 
-        synchronized void close() {
-            if (current != null) {
-                current.close();
-                current = null;
-            }
+        synchronized ServerSession takeForClose() {
+            ServerSession session = current;
+            current = null;
+            return session;
         }
     }
 
@@ -312,11 +443,32 @@ public final class SmbSessions implements AutoCloseable {
             }
         }
 
+        /** Drops a session that failed: nothing to log off. */
         void close() {
+            closeQuietly(connection);
+        }
+
+        /** Sends the LOGOFF without awaiting its answer; null when the connection is gone already. */
+        Future<SMB2Logoff> sendLogoff() {
+            if (!connection.isConnected()) {
+                return null;
+            }
             try {
-                session.close();
+                return session.send(new SMB2Logoff(connection.getNegotiatedProtocol().getDialect(), session.getSessionId()));
             } catch (IOException | RuntimeException e) {
-                // the server may be gone already
+                return null;
+            }
+        }
+
+        void awaitLogoffAndDisconnect(Future<SMB2Logoff> logoff, Duration timeout) {
+            try {
+                if (logoff != null) {
+                    logoff.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                // the server may be gone already; closing the connection ends the session there too
             }
             closeQuietly(connection);
         }

@@ -72,13 +72,28 @@ final class SmbTransport implements CapTransport {
 
     @Override
     public Optional<FileDigest> digest(TargetFile target) throws CopyException {
+        return digest(target, Long.MAX_VALUE);
+    }
+
+    /**
+     * Reads no more of the target than one byte beyond the snapshot's size: a larger target is not the snapshot's
+     * whatever follows, and a target of the snapshot's size is read in as few READs as it takes, with no extra one to
+     * find its end.
+     */
+    @Override
+    public boolean holds(SourceFile source, TargetFile target) throws CopyException {
+        return digest(target, source.digest().size() + 1).map(source.digest()::equals).orElse(false);
+    }
+
+    /** The size and SHA-256 of the target's first {@code limit} bytes, or empty when there is no target. */
+    private Optional<FileDigest> digest(TargetFile target, long limit) throws CopyException {
         SmbLocation location = location(target);
         String path = location.pathInShare(target.folder(), target.fileName());
         return sessions.onShare(location, share -> {
             try (File file = share.openFile(path, EnumSet.of(AccessMask.FILE_READ_DATA, AccessMask.FILE_READ_ATTRIBUTES),
                     NORMAL, SMB2ShareAccess.ALL, SMB2CreateDisposition.FILE_OPEN, A_FILE_AS_IS)) {
                 refuseIfLink(file, "target " + location.describe(path));
-                return Optional.of(FileDigest.of(new ReadStream(file)));
+                return Optional.of(FileDigest.of(new ReadStream(file, limit)));
             } catch (SMBRuntimeException e) {
                 long status = statusOf(e);
                 if (status == SmbSharingViolations.STATUS_OBJECT_NAME_NOT_FOUND) {
@@ -173,7 +188,8 @@ final class SmbTransport implements CapTransport {
     private static void verify(SourceFile source, File temp, String what) throws CopyException {
         FileDigest written;
         try {
-            written = FileDigest.of(new ReadStream(temp));
+            // One byte beyond the expected size: a temp file longer than the snapshot fails the check without a further READ.
+            written = FileDigest.of(new ReadStream(temp, source.digest().size() + 1));
         } catch (SMBRuntimeException e) {
             throw failure(e, Step.WRITE_TEMP, what);
         } catch (IOException e) {
@@ -439,13 +455,32 @@ final class SmbTransport implements CapTransport {
      * Reads a file through SMB READ requests that fail loudly. smbj's own {@code File.getInputStream()} (0.14.0) takes
      * an error answer without data, such as {@code STATUS_FILE_LOCK_CONFLICT} for a range a client has locked, for the
      * end of the file: the digest of a locked target would be that of an empty file.
+     *
+     * <p>Each READ asks for as much as one request may carry (a round trip each, whatever the caller's buffer), and
+     * an answer shorter than asked ends the stream: a server answers fewer bytes than asked only at the end of the
+     * file, so a file that fits one request takes one READ, not a second one to be told it ended. With a limit, it
+     * reads no further: {@code size + 1} bytes say whether a file holds exactly {@code size}.
      */
     private static final class ReadStream extends InputStream {
         private final File file;
+        private final long limit;
+        private final byte[] chunk;
         private long position;
+        private int chunkStart;
+        private int chunkEnd;
+        private boolean ended;
 
         ReadStream(File file) {
+            this(file, Long.MAX_VALUE);
+        }
+
+        ReadStream(File file, long limit) {
             this.file = file;
+            this.limit = limit;
+            // What smbj sends at most per READ (it cuts longer requests down to this, which is no end of file).
+            int maxRead = Math.min(file.getDiskShare().getTreeConnect().getConfig().getReadBufferSize(),
+                    file.getDiskShare().getTreeConnect().getNegotiatedProtocol().getMaxReadSize());
+            this.chunk = new byte[(int) Math.min(maxRead, Math.max(1, limit))];
         }
 
         @Override
@@ -453,11 +488,30 @@ final class SmbTransport implements CapTransport {
             if (length == 0) {
                 return 0;
             }
-            int n = file.read(buffer, position, offset, length);
-            if (n > 0) {
-                position += n;
+            if (chunkStart == chunkEnd && !fetch()) {
+                return -1;
             }
-            return n <= 0 ? -1 : n;
+            int n = Math.min(length, chunkEnd - chunkStart);
+            System.arraycopy(chunk, chunkStart, buffer, offset, n);
+            chunkStart += n;
+            return n;
+        }
+
+        private boolean fetch() {
+            if (ended || position >= limit) {
+                return false;
+            }
+            int ask = (int) Math.min(chunk.length, limit - position);
+            int n = file.read(chunk, position, 0, ask);
+            if (n <= 0) {
+                ended = true;
+                return false;
+            }
+            position += n;
+            chunkStart = 0;
+            chunkEnd = n;
+            ended = n < ask;
+            return true;
         }
 
         @Override

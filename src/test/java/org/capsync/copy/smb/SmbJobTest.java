@@ -247,7 +247,7 @@ class SmbJobTest {
     }
 
     @Test
-    void fiftyCapsOnOneServerWithEightThreadsShareOneSession() throws Exception {
+    void fiftyCapsOnOneServerWithEightThreadsShareTheDefaultPoolOfTwoSessions() throws Exception {
         TestSite site = site("t8").threads(8);
         String[] shares = {"caps", "caps2", "caps3"};
         for (int i = 1; i <= 50; i++) {
@@ -263,7 +263,24 @@ class SmbJobTest {
             assertThat(site.capBytes(cap)).as(cap).isEqualTo(site.sourceBytes());
         }
         String opened = "smb: session to smb://127.0.0.1:" + samba.port() + " as guest opened";
-        assertThat(log(site).lines().filter(line -> line.contains(opened)).count()).isEqualTo(1);
+        assertThat(log(site).lines().filter(line -> line.contains(opened)).count()).isEqualTo(2);
+    }
+
+    @Test
+    void smbConnectionsInTheJobFileSetsTheSessionsPerServer() throws Exception {
+        TestSite site = site("pool").threads(4).extraJobLines("smb-connections: 3\n");
+        for (int i = 1; i <= 6; i++) {
+            site.addSmbCap(String.format("POOL_%02d", i), samba, "caps");
+        }
+        site.writeJob();
+
+        Cli.Result result = Cli.run(site, "run", "job.yml");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.lastLine()).startsWith("client-lkp: 6 copied, 0 unchanged, 0 skipped, 0 failed");
+        String opened = "smb: session to smb://127.0.0.1:" + samba.port() + " as guest opened";
+        assertThat(log(site).lines().filter(line -> line.contains(opened)).count()).isEqualTo(3);
+        assertThat(site.strayFilesAtCaps()).isEmpty();
     }
 
     /** Runs {@code action} once the job's log has a line containing {@code text} (polling; gives up after a minute). */

@@ -152,10 +152,12 @@ class SmbTransportTest {
     void aWrongPasswordFailsWithoutNamingItAndIsNotTriedAgain() {
         samba.folder("private", cap + "/clidata.box");
         String wrong = "wrong-Pa55-9931";
-        try (SmbSessions user = new SmbSessions(new SmbCredentials("", SambaServer.USER, wrong, "test"))) {
+        samba.folder("private", cap + "-2/clidata.box");
+        // A pool of two: the second CAP is dealt to the other connection, which must not try the password again.
+        try (SmbSessions user = new SmbSessions(new SmbCredentials("", SambaServer.USER, wrong, "test"), 2)) {
             TargetCopier userCopier = new TargetCopier(List.of(new SmbTransport(user)));
             CopyOutcome first = userCopier.attempt(source, target("private", cap));
-            CopyOutcome second = userCopier.attempt(source, target("private", cap));
+            CopyOutcome second = userCopier.attempt(source, target("private", cap + "-2"));
 
             assertThat(first.kind()).isEqualTo(CopyOutcome.Kind.FAILED);
             assertThat(first.reason()).contains("logon to smb://127.0.0.1:" + samba.port() + " as " + SambaServer.USER + " refused")
@@ -227,6 +229,141 @@ class SmbTransportTest {
             assertThat(Files.readAllBytes(samba.sharePath("caps").resolve(cap + "/CAP_" + i + "/clidata.box/client.lkp")))
                     .isEqualTo(Files.readAllBytes(source.path()));
         }
+    }
+
+    @Test
+    void aTargetHoldingTheSnapshotIsLeftAloneButOneWithAByteMoreOrLessIsReplaced() throws Exception {
+        byte[] bytes = Files.readAllBytes(source.path());
+        Files.write(onDisk("caps", cap), bytes);
+        assertThat(copier.attempt(source, target("caps", cap)).kind()).isEqualTo(CopyOutcome.Kind.UNCHANGED);
+
+        for (byte[] other : List.of(java.util.Arrays.copyOf(bytes, bytes.length + 1), java.util.Arrays.copyOf(bytes, bytes.length - 1))) {
+            Files.write(onDisk("caps", cap), other);
+            assertThat(copier.attempt(source, target("caps", cap)).kind()).isEqualTo(CopyOutcome.Kind.COPIED);
+            assertThat(Files.readAllBytes(onDisk("caps", cap))).isEqualTo(bytes);
+        }
+        // digest() still reads the whole target, as verify's audit needs.
+        Files.write(onDisk("caps", cap), java.util.Arrays.copyOf(bytes, bytes.length + 5000));
+        assertThat(new SmbTransport(sessions).digest(target("caps", cap)).orElseThrow().size()).isEqualTo(bytes.length + 5000);
+    }
+
+    @Test
+    void aPoolUsesSeveralConnectionsAtOnceEachLoggedOnOnce() throws Exception {
+        List<TargetFile> targets = caps(cap, 24);
+        try (SmbSessions pool = new SmbSessions(SmbCredentials.GUEST, 3)) {
+            TargetCopier poolCopier = new TargetCopier(List.of(new SmbTransport(pool)));
+            copyAll(poolCopier, targets, 8);
+
+            assertThat(pool.sessionsOpened()).isEqualTo(3);
+            assertThat(pool.connectionsOpen()).isEqualTo(3);
+            assertThat(samba.sessionProcesses()).hasSize(3);
+            Files.write(dir.resolve("inbox/client.lkp"), TestSite.bytes(200 * 1024, 8));
+            SourceFile newer = sourceFile(dir.resolve("inbox/client.lkp"));
+            copyAll(poolCopier, targets, 8, newer);
+            assertThat(pool.sessionsOpened()).isEqualTo(3);
+        }
+        // Logged off at close: the server serves none of them any more.
+        assertThat(waitFor(() -> samba.sessionProcesses().isEmpty())).isTrue();
+        for (TargetFile target : targets) {
+            assertThat(Files.readAllBytes(samba.sharePath("caps").resolve(cap + "/" + target.capName() + "/clidata.box/client.lkp")))
+                    .isEqualTo(Files.readAllBytes(dir.resolve("inbox/client.lkp")));
+            assertThat(strayFiles("caps", cap + "/" + target.capName())).isEmpty();
+        }
+    }
+
+    @Test
+    void aConnectionOfThePoolDroppedMidRunIsReplacedAndTheOthersCarryOn() throws Exception {
+        List<TargetFile> targets = caps(cap, 8);
+        try (SmbSessions pool = new SmbSessions(SmbCredentials.GUEST, 2)) {
+            TargetCopier poolCopier = new TargetCopier(List.of(new SmbTransport(pool)));
+            copyAll(poolCopier, targets, 4);
+            List<Long> served = samba.sessionProcesses();
+            assertThat(served).hasSize(2);
+
+            samba.dropConnection(served.get(0));
+            Files.write(dir.resolve("inbox/client.lkp"), TestSite.bytes(200 * 1024, 9));
+            copyAll(poolCopier, targets, 4, sourceFile(dir.resolve("inbox/client.lkp")));
+
+            assertThat(pool.sessionsOpened()).isEqualTo(3);
+            assertThat(pool.connectionsOpen()).isEqualTo(2);
+            List<Long> now = samba.sessionProcesses();
+            assertThat(now).hasSize(2).contains(served.get(1)).doesNotContain(served.get(0));
+        }
+        for (TargetFile target : targets) {
+            assertThat(Files.readAllBytes(samba.sharePath("caps").resolve(cap + "/" + target.capName() + "/clidata.box/client.lkp")))
+                    .isEqualTo(Files.readAllBytes(dir.resolve("inbox/client.lkp")));
+            assertThat(strayFiles("caps", cap + "/" + target.capName())).isEmpty();
+        }
+    }
+
+    @Test
+    void aLogonRefusedOnTheSecondConnectionLeavesItsCapsToTheFirstAndIsNotTriedAgain() throws Exception {
+        List<TargetFile> targets = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            samba.folder("private", cap + "/CAP_" + i + "/clidata.box");
+            targets.add(TargetFile.of("CAP_" + i, samba.url("private", cap + "/CAP_" + i), "clidata.box", "client.lkp", "client-lkp"));
+        }
+        try (SmbSessions pool = new SmbSessions(new SmbCredentials("", SambaServer.USER, SambaServer.PASSWORD, "test"), 2)) {
+            TargetCopier poolCopier = new TargetCopier(List.of(new SmbTransport(pool)));
+            assertThat(poolCopier.attempt(source, targets.get(0)).kind()).isEqualTo(CopyOutcome.Kind.COPIED);
+            samba.setPassword("changed-Pa55-1234");
+            try {
+                // CAP_2 is dealt to the second connection, whose logon is refused: it goes over the first.
+                for (TargetFile target : targets.subList(1, 4)) {
+                    CopyOutcome outcome = poolCopier.attempt(source, target);
+                    assertThat(outcome.kind()).as(String.valueOf(outcome.reason())).isEqualTo(CopyOutcome.Kind.COPIED);
+                }
+                assertThat(pool.sessionsOpened()).isEqualTo(1);
+                assertThat(pool.connectionsOpen()).isEqualTo(1);
+                assertThat(samba.sessionProcesses()).hasSize(1);
+            } finally {
+                samba.setPassword(SambaServer.PASSWORD);
+            }
+        }
+        for (int i = 1; i <= 4; i++) {
+            assertThat(Files.readAllBytes(samba.sharePath("private").resolve(cap + "/CAP_" + i + "/clidata.box/client.lkp")))
+                    .isEqualTo(Files.readAllBytes(source.path()));
+        }
+    }
+
+    private static List<TargetFile> caps(String parent, int count) {
+        List<TargetFile> targets = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            String folder = parent + "/CAP_" + i;
+            samba.folder("caps", folder + "/clidata.box");
+            targets.add(TargetFile.of("CAP_" + i, samba.url("caps", folder), "clidata.box", "client.lkp", "client-lkp"));
+        }
+        return targets;
+    }
+
+    private void copyAll(TargetCopier with, List<TargetFile> targets, int threads) throws Exception {
+        copyAll(with, targets, threads, source);
+    }
+
+    private static void copyAll(TargetCopier with, List<TargetFile> targets, int threads, SourceFile from) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<CopyOutcome>> outcomes = new ArrayList<>();
+            for (TargetFile target : targets) {
+                outcomes.add(pool.submit(() -> with.attempt(from, target)));
+            }
+            for (Future<CopyOutcome> outcome : outcomes) {
+                assertThat(outcome.get().kind()).as(String.valueOf(outcome.get().reason())).isEqualTo(CopyOutcome.Kind.COPIED);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
     }
 
     @Test
