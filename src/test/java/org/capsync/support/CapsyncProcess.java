@@ -119,9 +119,12 @@ public final class CapsyncProcess implements AutoCloseable {
         process.waitFor();
     }
 
-    /** SIGTERM: what systemd, Task Scheduler's stop or kill send. */
-    public void terminate() {
-        process.destroy();
+    /** Sends the named signal ("HUP", "TERM", ...) with kill(1), as a dropped ssh session or a closed terminal does. */
+    public void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
     }
 
     public String out() {
