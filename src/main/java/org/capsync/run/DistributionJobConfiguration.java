@@ -91,9 +91,9 @@ public class DistributionJobConfiguration {
     }
 
     @Bean
-    RunCoordinator runCoordinator(JobDefinition job, Job distributionJob, JobOperator operator, JobRepository repository,
-            PairStore store) {
-        return new RunCoordinator(job, distributionJob, operator, repository, store);
+    RunCoordinator runCoordinator(JobDefinition job, CapList caps, Job distributionJob, JobOperator operator,
+            JobRepository repository, PairStore store) {
+        return new RunCoordinator(job, caps, distributionJob, operator, repository, store);
     }
 
     @Bean

@@ -2,6 +2,7 @@ package org.capsync.run;
 
 import java.util.EnumSet;
 
+import org.capsync.definition.CapList;
 import org.capsync.definition.JobDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,9 +29,12 @@ public class RunCoordinator {
     private final JobOperator operator;
     private final JobRepository repository;
     private final PairStore store;
+    private final PlannedDefinition planned;
 
-    public RunCoordinator(JobDefinition definition, Job job, JobOperator operator, JobRepository repository, PairStore store) {
+    public RunCoordinator(JobDefinition definition, CapList caps, Job job, JobOperator operator, JobRepository repository,
+            PairStore store) {
         this.definition = definition;
+        this.planned = PlannedDefinition.of(definition, caps);
         this.job = job;
         this.operator = operator;
         this.repository = repository;
@@ -65,17 +69,38 @@ public class RunCoordinator {
             if (startNew) {
                 log.warn("{}: --new given, abandoning unfinished execution {} ({})", definition.name(), last.getId(), last.getStatus());
                 operator.abandon(last);
-            } else {
+            } else if (plannedFromThisDefinition(last)) {
                 log.info("{}: restarting execution {} ({}), resuming where it stopped", definition.name(), last.getId(), last.getStatus());
                 return operator.restart(last);
+            } else {
+                // Resuming would copy the pairs of another definition (another job file of the same name, a CAP
+                // added or removed since): its exit code would not speak for the CAPs of the job given now.
+                log.warn("{}: not resuming execution {}: {}; abandoning it and starting a new run", definition.name(),
+                        last.getId(), differenceFrom(last));
+                operator.abandon(last);
             }
         }
         long runId = lastInstance == null ? 1 : lastRunId(lastInstance) + 1;
         JobParameters parameters = new JobParametersBuilder()
                 .addLong("run.id", runId)
-                .addString("job.file", definition.file().toString(), false)
+                .addString(PlannedDefinition.JOB_FILE_PARAMETER, planned.jobFile(), false)
+                .addString(PlannedDefinition.PARAMETER, planned.fingerprint(), false)
                 .toJobParameters();
         return operator.start(job, parameters);
+    }
+
+    private boolean plannedFromThisDefinition(JobExecution last) {
+        String fingerprint = last.getJobParameters().getString(PlannedDefinition.PARAMETER);
+        // An execution recorded before fingerprints were (it has none) is resumed as it always was.
+        return fingerprint == null || fingerprint.equals(planned.fingerprint());
+    }
+
+    private String differenceFrom(JobExecution last) {
+        String jobFile = last.getJobParameters().getString(PlannedDefinition.JOB_FILE_PARAMETER);
+        if (jobFile != null && !jobFile.equals(planned.jobFile())) {
+            return "it was planned from the job file " + jobFile + ", not " + planned.jobFile();
+        }
+        return "the job file or its CAP list changed since it was planned (source, files, target or CAPs)";
     }
 
     private long lastRunId(JobInstance instance) {
