@@ -133,12 +133,6 @@ class RunCommand extends Subcommand {
         }
     }
 
-    static RunSummary run(CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps,
-            SmbCredentials credentials, boolean startNew) throws Exception {
-        return run(environment, home, job, caps, credentials, startNew, false, (summary, repository) -> {
-        });
-    }
-
     /**
      * Runs the job and prints its summary line, last; a SIGTERM meanwhile stops it gracefully with the same exit code.
      * On a terminal a progress bar shows meanwhile (see {@link ConsoleMode}). {@code afterRun} sees the summary and the
@@ -147,12 +141,23 @@ class RunCommand extends Subcommand {
     static RunSummary run(CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps,
             SmbCredentials credentials, boolean startNew, boolean quiet, BiConsumer<RunSummary, HistoryQueries> afterRun)
             throws Exception {
+        try (RunLock lock = RunLock.acquire(home, job.name())) {
+            return runHolding(lock, environment, home, job, caps, credentials, startNew, quiet, afterRun);
+        }
+    }
+
+    /**
+     * {@link #run} under a run lock the caller took already, as {@code demo} does before it touches its site. The lock
+     * is released once the job is done (closing it again is harmless).
+     */
+    static RunSummary runHolding(RunLock lock, CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps,
+            SmbCredentials credentials, boolean startNew, boolean quiet, BiConsumer<RunSummary, HistoryQueries> afterRun)
+            throws Exception {
         ConsoleMode mode = ConsoleMode.choose(environment.terminal(), quiet);
         JobLogging.configure(home.logs(), job.name(), mode.attemptsThreshold());
         try (GracefulStop stop = GracefulStop.install()) {
             RunSummary summary;
-            try (RunLock lock = RunLock.acquire(home, job.name());
-                 // The sessions the first CAPs need are opened while Spring and the repository start.
+            try (// The sessions the first CAPs need are opened while Spring and the repository start.
                  SmbSessions smb = new SmbSessions(credentials).connectAhead(firstSmbShares(caps, job.threads()));
                  var context = RepositoryGate.openForRun(home, READERS_WAIT, () -> RepositoryContext.open(home, job.name(),
                          job.threads() + 4, beans -> {
