@@ -1,5 +1,6 @@
 package org.capsync.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -118,6 +119,12 @@ class RunCommand extends Subcommand {
             throw e; // the run in progress reports for itself
         } catch (Exception e) {
             if (!reported.get()) {
+                // The hook's output goes where a run's does (the console lines and the job's log), also when the run
+                // ended before it configured them (bad input, exit 2); a home never used is not created for it.
+                Path logs = new CapsyncHome(CapsyncHome.rootFromEnvironment(environment.env())).logs();
+                if (Files.isDirectory(logs)) {
+                    JobLogging.configure(logs, definition.name(), ConsoleMode.choose(environment.terminal(), quiet).attemptsThreshold());
+                }
                 reporting.afterEarlyEnd(started, CapsyncCli.exitCode(e), CapsyncCli.message(e));
             }
             throw e;
