@@ -40,7 +40,8 @@ public final class JobLogging {
     /** The console's threshold for the attempts' lines: INFO, or WARN for {@code --quiet}. */
     public static final String CONSOLE_ATTEMPTS = "capsync.console.attempts";
 
-    private static final String CONSOLE_PATTERN = "%d{HH:mm:ss} %msg%n";
+    /** Without stack traces: the console is cron's mail and scripts' stdout; traces go to the job's log only. */
+    private static final String CONSOLE_PATTERN = "%d{HH:mm:ss} %msg%n%nopex";
     private static final String FILE_PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{20} %msg%n";
 
     private JobLogging() {
@@ -83,7 +84,8 @@ public final class JobLogging {
         context.getLogger("org.flywaydb.core.internal.database").setLevel(Level.ERROR);
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.WARN);
-        root.addAppender(consoleProblems);
+        // The libraries' warnings and errors (Spring's, H2's, the pool's) in the file only: what they mean for the
+        // run, capsync says in its own line.
         root.addAppender(file);
         context.start();
     }

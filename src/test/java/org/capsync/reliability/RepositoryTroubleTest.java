@@ -1,0 +1,89 @@
+package org.capsync.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import org.capsync.support.CapsyncProcess;
+import org.capsync.support.Cli;
+import org.capsync.support.TestSite;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The job repository's file is broken under a run: one line on stderr naming the file and what to do, no stack trace
+ * on stdout (the trace is in the job's log), exit 1; once the administrator did what the line says, the next run
+ * works. One row per kind of trouble.
+ */
+class RepositoryTroubleTest {
+
+    @TempDir
+    Path dir;
+
+    static Stream<Arguments> troubles() {
+        return Stream.of(
+                trouble("capsync.mv.db truncated", "capsync.mv.db", site -> truncate(site.home().resolve("repository/capsync.mv.db")),
+                        site -> moveAside(site.home().resolve("repository/capsync.mv.db"))),
+                trouble("capsync.mv.db overwritten with zeros", "capsync.mv.db", site -> zero(site.home().resolve("repository/capsync.mv.db")),
+                        site -> moveAside(site.home().resolve("repository/capsync.mv.db"))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("troubles")
+    void aBrokenRepositoryIsOneLineOnStderrAndTheNextRunRecovers(String name, String file, Consumer<TestSite> breakIt,
+            Consumer<TestSite> repair) throws Exception {
+        TestSite site = TestSite.withCaps(dir, 2);
+        assertThat(Cli.run(site, "run", "job.yml").exitCode()).isZero();
+        breakIt.accept(site);
+        Files.write(site.capFile("CAP_001"), new byte[] {1});
+
+        try (CapsyncProcess run = CapsyncProcess.run(site, "run", "job.yml")) {
+            assertThat(run.waitFor(Duration.ofSeconds(120))).as(run.output()).isEqualTo(1);
+            assertThat(run.err().strip().lines()).as(run.output()).hasSize(1);
+            assertThat(run.err()).contains(file);
+            assertThat(run.out()).as("no stack trace on stdout").doesNotContain("\tat ").doesNotContain("Exception");
+        }
+
+        repair.accept(site);
+        Cli.Result next = Cli.run(site, "run", "job.yml");
+        assertThat(next.exitCode()).as(next.err()).isZero();
+        assertThat(site.capBytes("CAP_001")).isEqualTo(site.sourceBytes());
+    }
+
+    private static Arguments trouble(String name, String file, Consumer<TestSite> breakIt, Consumer<TestSite> repair) {
+        return Arguments.of(name, file, breakIt, repair);
+    }
+
+    private static void truncate(Path file) {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(raf.length() / 2);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void zero(Path file) {
+        try {
+            Files.write(file, new byte[(int) Files.size(file)]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void moveAside(Path file) {
+        try {
+            Files.move(file, file.resolveSibling(file.getFileName() + ".damaged"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
