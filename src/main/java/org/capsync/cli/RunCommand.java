@@ -191,6 +191,11 @@ class RunCommand extends Subcommand {
                 lock.close();
                 smb.close();
                 RepositoryHandOver.awaitProcessesServedBy(context.getBean(DataSource.class), SERVE_OTHERS_MAX);
+            } catch (RunCoordinator.RunFailed failed) {
+                // The run started and the repository failed under it: its summary line stays the last on stdout, the
+                // cause is the one line on stderr.
+                environment.out().println(failed.summary().line());
+                throw (Exception) failed.getCause();
             }
             environment.out().println(summary.line());
             return summary;

@@ -1,9 +1,11 @@
 package org.capsync.run;
 
 import java.util.EnumSet;
+import java.util.Map;
 
 import org.capsync.definition.CapList;
 import org.capsync.definition.JobDefinition;
+import org.capsync.repository.PairStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
@@ -30,9 +32,11 @@ public class RunCoordinator {
     private final JobRepository repository;
     private final PairStore store;
     private final PlannedDefinition planned;
+    private final StartedExecution started;
 
-    public RunCoordinator(JobDefinition definition, CapList caps, Job job, JobOperator operator, JobRepository repository,
-            PairStore store) {
+    RunCoordinator(JobDefinition definition, CapList caps, Job job, JobOperator operator, JobRepository repository,
+            PairStore store, StartedExecution started) {
+        this.started = started;
         this.definition = definition;
         this.planned = PlannedDefinition.of(definition, caps);
         this.job = job;
@@ -41,9 +45,46 @@ public class RunCoordinator {
         this.store = store;
     }
 
+    /**
+     * Runs the job.
+     *
+     * @throws RunFailed when the run started and then the repository failed under it (its summary line names it)
+     */
     public RunSummary run(boolean startNew) throws Exception {
-        JobExecution execution = launch(startNew);
+        JobExecution execution;
+        try {
+            execution = launch(startNew);
+        } catch (Exception e) {
+            long id = started.id();
+            if (id < 0) {
+                throw e;
+            }
+            throw new RunFailed(RunSummary.failed(definition.name(), id, recordedCounts(id)), e);
+        }
         return RunSummary.of(definition.name(), execution, store.finishedBy(execution.getId()));
+    }
+
+    /** What the repository still tells about a run it failed under; nothing when it cannot be read either. */
+    private Map<PairStatus, Integer> recordedCounts(long executionId) {
+        try {
+            return store.finishedBy(executionId);
+        } catch (RuntimeException unreadable) {
+            return Map.of();
+        }
+    }
+
+    /** A run that started and could not go on: its summary line (status FAILED), and the cause for the one-line error. */
+    public static final class RunFailed extends Exception {
+        private final RunSummary summary;
+
+        RunFailed(RunSummary summary, Exception cause) {
+            super(cause.getMessage(), cause);
+            this.summary = summary;
+        }
+
+        public RunSummary summary() {
+            return summary;
+        }
     }
 
     /** Asks the running execution of this job (there is one at most: this process holds the job's lock) to stop. */

@@ -8,12 +8,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import org.capsync.support.CapsyncProcess;
 import org.capsync.support.Cli;
 import org.capsync.support.TestSite;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -57,6 +59,35 @@ class RepositoryTroubleTest {
         Cli.Result next = Cli.run(site, "run", "job.yml");
         assertThat(next.exitCode()).as(next.err()).isZero();
         assertThat(site.capBytes("CAP_001")).isEqualTo(site.sourceBytes());
+    }
+
+    /**
+     * The disk under CAPSYNC_HOME fills during a run (a file-size limit on the process makes the repository's file
+     * unable to grow): the run's summary line (FAILED) is still the last line on stdout, one line on stderr says what
+     * to do, and once there is room the next run recovers the execution and copies.
+     */
+    @Test
+    void aFullDiskUnderTheHomeEndsTheRunWithItsSummaryAndTheNextRunRecovers() throws Exception {
+        TestSite site = TestSite.withCaps(dir, 100);
+        assertThat(Cli.run(site, "run", "job.yml").exitCode()).isZero();
+        site.source("client.lkp", TestSite.bytes(16 * 1024, 2));
+        long size = Files.size(site.home().resolve("repository/capsync.mv.db"));
+
+        try (CapsyncProcess run = CapsyncProcess.startWithFileSizeLimit(site, size + 64 * 1024, "run", "job.yml")) {
+            assertThat(run.waitFor(Duration.ofSeconds(120))).as(run.output()).isEqualTo(1);
+            List<String> out = run.out().strip().lines().toList();
+            assertThat(out).as(run.output()).isNotEmpty();
+            assertThat(out.get(out.size() - 1)).as(run.output()).matches("client-lkp: \\d+ copied, \\d+ unchanged, \\d+ skipped, \\d+ failed \\(execution \\d+, FAILED\\)");
+            assertThat(run.out()).as("no stack trace on stdout").doesNotContain("\tat ").doesNotContain("Exception");
+            assertThat(run.err().strip().lines()).as(run.output()).hasSize(1);
+            assertThat(run.err()).contains("CAPSYNC_HOME").contains("File too large");
+        }
+
+        Cli.Result next = Cli.run(site, "run", "job.yml");
+        assertThat(next.exitCode()).as(next.err()).isZero();
+        for (String cap : site.caps()) {
+            assertThat(site.capBytes(cap)).as(cap).isEqualTo(site.sourceBytes());
+        }
     }
 
     private static Arguments trouble(String name, String file, Consumer<TestSite> breakIt, Consumer<TestSite> repair) {

@@ -47,6 +47,26 @@ public final class CapsyncProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * With the file-size limit {@code ulimit -f} set to {@code bytes} for the process: its writes beyond that size fail
+     * with "File too large", as on a full disk, without filling this machine's disk.
+     */
+    public static CapsyncProcess startWithFileSizeLimit(TestSite site, long bytes, String... args) {
+        try {
+            Path out = Files.createTempFile(site.home(), "child", ".out");
+            Path err = Files.createTempFile(site.home(), "child", ".err");
+            List<String> command = new ArrayList<>(List.of("sh", "-c", "ulimit -f " + bytes / 512 + " && exec \"$@\"", "sh"));
+            command.addAll(ClientSimulator.javaCommand());
+            command.addAll(List.of(args));
+            ProcessBuilder builder = new ProcessBuilder(command).directory(site.root().toFile())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            builder.environment().put("CAPSYNC_HOME", site.home().toString());
+            return new CapsyncProcess(builder.start(), out, err);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static CapsyncProcess run(TestSite site, String... args) {
         return start(site.home(), site.root(), args);
     }
