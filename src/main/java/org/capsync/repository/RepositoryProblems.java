@@ -37,6 +37,14 @@ public final class RepositoryProblems {
             }
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            // H2's auto-server: the process that served this home's repository to this one ended or was killed.
+            if (message.contains("Connection is broken") || message.contains("Database is already closed")) {
+                return "lost the job repository under CAPSYNC_HOME: the capsync process serving it to this one ended or"
+                        + " was killed (" + firstLine(message) + "); run again: the next run recovers what this one left.";
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
             // SQLState class 08: no connection; 28: authentication refused. Typical of a shared server that is down,
             // unreachable or given the wrong credentials; the driver's message names host, port or user, never the password.
             if (t instanceof SQLException sql && sql.getSQLState() != null

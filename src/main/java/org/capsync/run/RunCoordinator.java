@@ -61,6 +61,14 @@ public class RunCoordinator {
             }
             throw new RunFailed(RunSummary.failed(definition.name(), id, recordedCounts(id)), e);
         }
+        if (execution.getStatus() == BatchStatus.UNKNOWN) {
+            // Spring Batch could not record how the run ended (the repository went away under it): for scripts this
+            // is a failed run, and the next run starts anew from what the repository holds.
+            Throwable cause = execution.getAllFailureExceptions().stream().findFirst().orElse(null);
+            throw new RunFailed(RunSummary.failed(definition.name(), execution.getId(), recordedCounts(execution.getId())),
+                    new IllegalStateException("the job repository could not record the end of execution " + execution.getId()
+                            + (cause == null ? "" : ": " + cause.getMessage()), cause));
+        }
         return RunSummary.of(definition.name(), execution, store.finishedBy(execution.getId()));
     }
 

@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import org.capsync.demo.ClientSimulator;
 import org.capsync.support.CapsyncProcess;
 import org.capsync.support.Cli;
+import org.capsync.support.Repository;
 import org.capsync.support.TestSite;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,6 +90,56 @@ class RepositoryTroubleTest {
         for (String cap : site.caps()) {
             assertThat(site.capBytes(cap)).as(cap).isEqualTo(site.sourceBytes());
         }
+    }
+
+    /**
+     * Two jobs share an embedded home; the first run serves the repository to the second (H2 auto-server) and is
+     * killed. The second's run ends with its summary line last on stdout and exit 0 or 1 (a failure is one line on
+     * stderr); a run of the second job afterwards finds every CAP current.
+     */
+    @Test
+    void theServingProcessOfASharedHomeKilledLeavesTheOtherRunAnEndAndARecovery() throws Exception {
+        TestSite first = TestSite.withCaps(dir.resolve("first"), 2).jobName("first-job").retry("{ attempts: 60, delay: 500ms, multiplier: 1 }");
+        TestSite second = TestSite.withCaps(dir.resolve("second"), 2).jobName("second-job").retry("{ attempts: 60, delay: 500ms, multiplier: 1 }");
+        Path home = dir.resolve("home");
+        Files.write(first.capFile("CAP_001"), new byte[] {1});
+        Files.write(second.capFile("CAP_001"), new byte[] {1});
+        try (ClientSimulator a = ClientSimulator.hold(first.capFile("CAP_001"), Duration.ofMinutes(2));
+             ClientSimulator b = ClientSimulator.hold(second.capFile("CAP_001"), Duration.ofMinutes(2));
+             CapsyncProcess server = CapsyncProcess.start(home, first.root(), "run", "job.yml")) {
+            OverlapAndStopTest.awaitRetrying(home, server);
+            try (CapsyncProcess served = CapsyncProcess.start(home, second.root(), "run", "job.yml")) {
+                awaitSecondRetrying(home, served);
+                server.kill();
+                b.close();
+
+                int code = served.waitFor(Duration.ofSeconds(90));
+                List<String> out = served.out().strip().lines().toList();
+                assertThat(code).as(served.output()).isIn(0, 1);
+                assertThat(out).as(served.output()).isNotEmpty();
+                assertThat(out.get(out.size() - 1)).as(served.output()).matches("second-job: .* \\(execution \\d+, (COMPLETED|FAILED)\\)");
+                assertThat(served.out()).as("no stack trace on stdout").doesNotContain("\tat ");
+                if (code != 0) {
+                    assertThat(served.err().strip().lines()).as(served.output()).hasSize(1);
+                    assertThat(served.err()).contains("run again");
+                }
+            }
+        }
+        Cli.Result again = Cli.run(home, second.root(), "run", "job.yml");
+        assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+        assertThat(second.capBytes("CAP_001")).isEqualTo(second.sourceBytes());
+    }
+
+    private static void awaitSecondRetrying(Path home, CapsyncProcess run) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && run.isAlive()) {
+            if (Repository.count(home,
+                    "SELECT COUNT(*) FROM CAPSYNC_PAIR WHERE JOB_NAME = 'second-job' AND STATUS = 'RETRY'") > 0) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the second run never retried\n" + run.output());
     }
 
     private static Arguments trouble(String name, String file, Consumer<TestSite> breakIt, Consumer<TestSite> repair) {
