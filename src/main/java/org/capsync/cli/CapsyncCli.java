@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.capsync.definition.DefinitionException;
+import org.capsync.logging.JobLogging;
+import org.capsync.repository.CapsyncHome;
 import org.capsync.repository.JobSites;
 import org.capsync.repository.RepositoryLocation;
 import org.capsync.repository.RepositoryProblems;
@@ -23,6 +25,8 @@ public final class CapsyncCli {
     }
 
     public static int execute(CliEnvironment environment, String... args) {
+        // Before any library logs: Logback's own default would print every INFO line on stdout.
+        JobLogging.configureForCommand(new CapsyncHome(CapsyncHome.rootFromEnvironment(environment.env())).logs());
         CommandLine cli = new CommandLine(new CapsyncCommand(), new CommandFactory(environment));
         // Before the settings below: picocli applies them to the subcommands present when they are set.
         subcommandsFor(args).forEach(cli::addSubcommand);

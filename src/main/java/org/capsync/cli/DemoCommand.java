@@ -11,6 +11,7 @@ import org.capsync.demo.BriefHolder;
 import org.capsync.demo.ClientSimulator;
 import org.capsync.demo.DemoSite;
 import org.capsync.repository.CapsyncHome;
+import org.capsync.run.RunLock;
 import org.capsync.run.RunSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,6 +41,14 @@ class DemoCommand extends Subcommand {
     @Override
     public Integer call() throws Exception {
         CapsyncHome home = environment.home().ensureExists();
+        // The job's run lock before the site is touched: a demo already running keeps its site and its clients
+        // (exit 4 here, before --reset wipes anything or a second pair of clients holds its files).
+        try (RunLock lock = RunLock.acquire(home, DemoSite.JOB)) {
+            return demo(lock, home);
+        }
+    }
+
+    private int demo(RunLock lock, CapsyncHome home) throws Exception {
         DemoSite site = new DemoSite(home.root().resolve("demo"));
         if (reset || !site.exists()) {
             site.create();
@@ -56,7 +65,8 @@ class DemoCommand extends Subcommand {
         try (ClientSimulator brief = ClientSimulator.hold(site.capFile(DemoSite.BRIEFLY_HELD), Duration.ofMinutes(1));
              ClientSimulator held = ClientSimulator.hold(site.capFile(DemoSite.HELD), Duration.ofMinutes(5));
              BriefHolder letGo = BriefHolder.releaseAfterRefusal(brief, home, job.name(), DemoSite.BRIEFLY_HELD, Duration.ofSeconds(3))) {
-            summary = RunCommand.run(environment, home, job, caps, SmbCredentials.GUEST, false);
+            summary = RunCommand.runHolding(lock, environment, home, job, caps, SmbCredentials.GUEST, false, false, (done, history) -> {
+            });
         }
         environment.out().println();
         environment.out().println("Look at what happened:  ./capsync history " + job.name() + "   and   ./capsync show " + summary.executionId());

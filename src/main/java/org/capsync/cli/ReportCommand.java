@@ -52,6 +52,10 @@ class ReportCommand extends Subcommand {
         if (target.getParent() == null || !Files.isDirectory(target.getParent())) {
             throw new UsageException("cannot write " + target + ": no folder " + target.getParent());
         }
+        if (Files.isDirectory(target)) {
+            throw new UsageException("--html " + html + ": " + target + " is a folder; give the page's file name, such as "
+                    + target.resolve(name + "-report.html"));
+        }
         RunReport report = HistoryAccess.readJob(environment, name,
                 queries -> new RunReports(queries, Clock.systemUTC()).report(name, runs),
                 "no runs recorded in " + environment.home().root() + " yet: nothing to report on");

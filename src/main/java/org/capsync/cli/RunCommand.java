@@ -1,5 +1,6 @@
 package org.capsync.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -118,6 +119,12 @@ class RunCommand extends Subcommand {
             throw e; // the run in progress reports for itself
         } catch (Exception e) {
             if (!reported.get()) {
+                // The hook's output goes where a run's does (the console lines and the job's log), also when the run
+                // ended before it configured them (bad input, exit 2); a home never used is not created for it.
+                Path logs = new CapsyncHome(CapsyncHome.rootFromEnvironment(environment.env())).logs();
+                if (Files.isDirectory(logs)) {
+                    JobLogging.configure(logs, definition.name(), ConsoleMode.choose(environment.terminal(), quiet).attemptsThreshold());
+                }
                 reporting.afterEarlyEnd(started, CapsyncCli.exitCode(e), CapsyncCli.message(e));
             }
             throw e;
@@ -133,12 +140,6 @@ class RunCommand extends Subcommand {
         }
     }
 
-    static RunSummary run(CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps,
-            SmbCredentials credentials, boolean startNew) throws Exception {
-        return run(environment, home, job, caps, credentials, startNew, false, (summary, repository) -> {
-        });
-    }
-
     /**
      * Runs the job and prints its summary line, last; a SIGTERM meanwhile stops it gracefully with the same exit code.
      * On a terminal a progress bar shows meanwhile (see {@link ConsoleMode}). {@code afterRun} sees the summary and the
@@ -147,12 +148,23 @@ class RunCommand extends Subcommand {
     static RunSummary run(CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps,
             SmbCredentials credentials, boolean startNew, boolean quiet, BiConsumer<RunSummary, HistoryQueries> afterRun)
             throws Exception {
+        try (RunLock lock = RunLock.acquire(home, job.name())) {
+            return runHolding(lock, environment, home, job, caps, credentials, startNew, quiet, afterRun);
+        }
+    }
+
+    /**
+     * {@link #run} under a run lock the caller took already, as {@code demo} does before it touches its site. The lock
+     * is released once the job is done (closing it again is harmless).
+     */
+    static RunSummary runHolding(RunLock lock, CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps,
+            SmbCredentials credentials, boolean startNew, boolean quiet, BiConsumer<RunSummary, HistoryQueries> afterRun)
+            throws Exception {
         ConsoleMode mode = ConsoleMode.choose(environment.terminal(), quiet);
         JobLogging.configure(home.logs(), job.name(), mode.attemptsThreshold());
         try (GracefulStop stop = GracefulStop.install()) {
             RunSummary summary;
-            try (RunLock lock = RunLock.acquire(home, job.name());
-                 // The sessions the first CAPs need are opened while Spring and the repository start.
+            try (// The sessions the first CAPs need are opened while Spring and the repository start.
                  SmbSessions smb = new SmbSessions(credentials, job.smbConnections()).connectAhead(firstSmbShares(caps, job.threads()));
                  var context = RepositoryGate.openForRun(home, READERS_WAIT, () -> RepositoryContext.open(home, job.name(),
                          job.threads() + 4, beans -> {
@@ -179,6 +191,11 @@ class RunCommand extends Subcommand {
                 lock.close();
                 smb.close();
                 RepositoryHandOver.awaitProcessesServedBy(context.getBean(DataSource.class), SERVE_OTHERS_MAX);
+            } catch (RunCoordinator.RunFailed failed) {
+                // The run started and the repository failed under it: its summary line stays the last on stdout, the
+                // cause is the one line on stderr.
+                environment.out().println(failed.summary().line());
+                throw (Exception) failed.getCause();
             }
             environment.out().println(summary.line());
             return summary;

@@ -7,6 +7,12 @@ package org.capsync.definition;
  */
 public record Cap(String name, String path, boolean enabled, int line) {
 
+    /** The repository's CAP_NAME column (CAPSYNC_PAIR). */
+    public static final int MAX_NAME_LENGTH = 255;
+
+    /** The repository's CAP_PATH column (CAPSYNC_PAIR). */
+    public static final int MAX_PATH_LENGTH = 2000;
+
     public boolean isSmb() {
         return path.regionMatches(true, 0, "smb://", 0, 6);
     }

@@ -128,6 +128,7 @@ public final class CapListParser {
                 throw new DefinitionException(file, line, "CAP '" + name + "': " + e.getMessage());
             }
         }
+        checkRecordable(file, line, name, path);
         return new Cap(name, path, enabled(file, line, enabled), line);
     }
 
@@ -175,6 +176,28 @@ public final class CapListParser {
             segments.addLast(segment);
         }
         return String.join("/", segments);
+    }
+
+    /**
+     * What the run would otherwise refuse only later, on every restart: a name or path longer than the repository's
+     * columns, and a relative path, which would depend on the folder capsync happens to be started from.
+     */
+    private static void checkRecordable(Path file, int line, String name, String path) {
+        if (name.length() > Cap.MAX_NAME_LENGTH) {
+            throw new DefinitionException(file, line, "CAP name is " + name.length() + " characters long; at most "
+                    + Cap.MAX_NAME_LENGTH + " are recorded");
+        }
+        // The path is not echoed: an smb:// URL may hold a password.
+        if (path.length() > Cap.MAX_PATH_LENGTH) {
+            throw new DefinitionException(file, line, "CAP '" + name + "': path is " + path.length()
+                    + " characters long; at most " + Cap.MAX_PATH_LENGTH + " are recorded");
+        }
+        boolean absolute = SmbLocation.isSmb(path) || path.startsWith("/") || path.startsWith("\\")
+                || path.matches("^[A-Za-z]:[\\/].*");
+        if (!absolute) {
+            throw new DefinitionException(file, line, "CAP '" + name + "': path '" + path + "' is relative; give the full"
+                    + " path (/mnt/cap_xyz, \\\\SERVER\\CAP_XYZ, C:\\caps\\xyz or smb://SERVER/SHARE)");
+        }
     }
 
     private static boolean enabled(Path file, int line, String value) {

@@ -1,6 +1,7 @@
 package org.capsync.definition;
 
 import java.io.StringReader;
+import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 import org.springframework.boot.convert.DurationStyle;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -29,6 +31,8 @@ import org.yaml.snakeyaml.resolver.Resolver;
  */
 public final class JobFileParser {
 
+    /** The repository's TARGET_FOLDER column (CAPSYNC_PAIR). */
+    private static final int MAX_TARGET_LENGTH = 1000;
     private static final Pattern JOB_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Set<String> KEYS = Set.of("name", "source", "files", "caps", "target", "retry", "threads",
             "credentials", "lock-token", "metrics", "on-failure", "on-skips", "smb-connections");
@@ -122,6 +126,11 @@ public final class JobFileParser {
                 throw new DefinitionException(file, line(item),
                         "files: '" + name + "' must be a plain file name or glob inside source (no folders, no '..')");
             }
+            try {
+                FileSystems.getDefault().getPathMatcher("glob:" + name);
+            } catch (PatternSyntaxException e) {
+                throw new DefinitionException(file, line(item), "files: '" + name + "' is not a valid glob: " + e.getDescription());
+            }
             names.add(name);
         }
         return names;
@@ -134,6 +143,10 @@ public final class JobFileParser {
         if (absolute || escapes) {
             throw new DefinitionException(file, line(tuple.getValueNode()),
                     "target '" + value + "' must be a folder inside the CAP (relative, no '..')");
+        }
+        if (value.length() > MAX_TARGET_LENGTH) {
+            throw new DefinitionException(file, line(tuple.getValueNode()),
+                    "target is " + value.length() + " characters long; at most " + MAX_TARGET_LENGTH + " are recorded");
         }
         return value.replaceAll("/+", "/").replaceAll("^\\./|/$", "");
     }

@@ -14,6 +14,9 @@ import java.util.stream.Stream;
 public record DemoSite(Path root) {
 
     public static final int CAPS = 20;
+
+    /** The demo job's name, as its job file says: {@code demo} takes this job's run lock before it touches the site. */
+    public static final String JOB = "demo";
     /** Held for a few seconds: retried, then copied. */
     public static final String BRIEFLY_HELD = "CAP_07";
     /** Held throughout: skipped once its attempts run out. */

@@ -1,5 +1,6 @@
 package org.capsync.logging;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Handler;
@@ -39,7 +40,8 @@ public final class JobLogging {
     /** The console's threshold for the attempts' lines: INFO, or WARN for {@code --quiet}. */
     public static final String CONSOLE_ATTEMPTS = "capsync.console.attempts";
 
-    private static final String CONSOLE_PATTERN = "%d{HH:mm:ss} %msg%n";
+    /** Without stack traces: the console is cron's mail and scripts' stdout; traces go to the job's log only. */
+    private static final String CONSOLE_PATTERN = "%d{HH:mm:ss} %msg%n%nopex";
     private static final String FILE_PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{20} %msg%n";
 
     private JobLogging() {
@@ -82,8 +84,34 @@ public final class JobLogging {
         context.getLogger("org.flywaydb.core.internal.database").setLevel(Level.ERROR);
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.WARN);
-        root.addAppender(consoleProblems);
+        // The libraries' warnings and errors (Spring's, H2's, the pool's) in the file only: what they mean for the
+        // run, capsync says in its own line.
         root.addAppender(file);
+        context.start();
+    }
+
+    /**
+     * For every command before it starts (a run replaces it with {@link #configure} once its job is known): no console
+     * at all, because stdout carries only a command's documented output (JSON, CSV, a table, the summary line) and
+     * stderr its one-line error; what the libraries and capsync log goes to {@code folder/capsync.log} when that folder
+     * exists, and nowhere otherwise (a command is not what creates {@code CAPSYNC_HOME}).
+     */
+    public static void configureForCommand(Path folder) {
+        if (!SLF4JBridgeHandler.isInstalled() && jdkLoggingAsShipped()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        context.stop();
+        context.reset();
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.WARN);
+        Logger capsync = context.getLogger("capsync");
+        capsync.setLevel(Level.INFO);
+        context.getLogger("org.flywaydb.core.internal.database").setLevel(Level.ERROR);
+        if (Files.isDirectory(folder)) {
+            root.addAppender(file(context, folder.resolve("capsync").toString()));
+        }
         context.start();
     }
 

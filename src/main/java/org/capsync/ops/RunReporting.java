@@ -1,5 +1,6 @@
 package org.capsync.ops;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,12 +41,19 @@ public class RunReporting {
     /**
      * Reporting for {@code definition} as capsync's environment configures it.
      *
-     * @throws IllegalArgumentException when {@code CAPSYNC_HOOK_TIMEOUT} is not a number of seconds from 1 to 86400
+     * @throws IllegalArgumentException when {@code CAPSYNC_HOOK_TIMEOUT} is not a number of seconds from 1 to 86400,
+     *         or the metrics folder is a file
      */
     public static RunReporting forJob(JobDefinition definition, Map<String, String> env, Path logs) {
         Path dir = definition.options().metricsDir();
+        String setting = definition.file() + ": metrics";
         if (dir == null && env.get(METRICS_DIR) != null && !env.get(METRICS_DIR).isBlank()) {
             dir = Path.of(env.get(METRICS_DIR).strip()).toAbsolutePath();
+            setting = METRICS_DIR;
+        }
+        // A missing folder may be mounted by the next run (only logged then); a file there never becomes a folder.
+        if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(setting + " " + dir + " is a file, not a folder for the metrics file");
         }
         return new RunReporting(definition, dir, new MetricsWriter(), new RunHooks(env, hookTimeout(env.get(HOOK_TIMEOUT)), logs));
     }

@@ -36,7 +36,8 @@ public final class RepositoryContext {
         try {
             RepositoryOpening.upgradeEarlierCapsyncs(home.repositoryLocation());
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot open " + home.repositoryLocation().describe() + ": " + e.getMessage(), e);
+            throw RepositoryProblems.naming(new IllegalStateException("cannot open " + home.repositoryLocation().describe() + ": "
+                    + e.getMessage(), e), home.repositoryLocation());
         }
         Map<String, Object> properties = new HashMap<>();
         properties.put("spring.datasource.hikari.maximum-pool-size", poolSize);
@@ -57,9 +58,9 @@ public final class RepositoryContext {
             context.refresh();
         } catch (RuntimeException e) {
             opening.discardIfNotTaken();
-            // The whole story in the job's log (and on the console, for cron's mail); the command says it in one line.
+            // The whole story in the job's log (its first line on the console); the command says it in one line.
             LoggerFactory.getLogger("capsync.run").error("{}: the run could not start", logName, e);
-            throw e;
+            throw RepositoryProblems.naming(e, home.repositoryLocation());
         }
         return context;
     }

@@ -50,6 +50,11 @@ public sealed interface RepositoryLocation {
     static RepositoryLocation fromEnvironment(Map<String, String> env, Path embeddedFolder) {
         String url = blankToNull(env.get(DB_URL));
         if (url == null) {
+            if (embeddedFolder.toString().contains(";")) {
+                // H2 reads everything after a ';' in its URL as settings: the repository would be another file.
+                throw new InvalidSetting("CAPSYNC_HOME " + embeddedFolder.getParent() + " contains ';', which the embedded"
+                        + " repository's JDBC URL cannot hold: choose a folder without it");
+            }
             return new EmbeddedH2(embeddedFolder);
         }
         if (!url.startsWith("jdbc:postgresql:")) {

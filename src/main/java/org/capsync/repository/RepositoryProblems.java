@@ -1,5 +1,6 @@
 package org.capsync.repository;
 
+import java.nio.file.Path;
 import java.sql.SQLException;
 
 import org.capsync.repository.RepositoryPassword;
@@ -16,8 +17,16 @@ public final class RepositoryProblems {
 
     public static String describe(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof RepositoryPassword.Unusable password) {
-                return password.getMessage(); // names the file, never the password
+            if (t instanceof RepositoryPassword.Unusable || t instanceof Damaged) {
+                return t.getMessage(); // names the file, never the password
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (message.contains("No space left on device") || message.contains("File too large")
+                    || message.contains("Disk quota exceeded")) {
+                return "cannot write the job repository under CAPSYNC_HOME (" + firstLine(message)
+                        + "): free space there, then run again; an unfinished run is resumed.";
             }
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -25,6 +34,14 @@ public final class RepositoryProblems {
             if (message.contains("Database may be already in use") || message.contains("The file is locked")) {
                 return "the job repository is locked by another program (" + firstLine(message)
                         + "); nothing was copied. Close that program or wait for it, then run again.";
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            // H2's auto-server: the process that served this home's repository to this one ended or was killed.
+            if (message.contains("Connection is broken") || message.contains("Database is already closed")) {
+                return "lost the job repository under CAPSYNC_HOME: the capsync process serving it to this one ended or"
+                        + " was killed (" + firstLine(message) + "); run again: the next run recovers what this one left.";
             }
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -41,6 +58,30 @@ public final class RepositoryProblems {
             root = root.getCause();
         }
         return root == e ? String.valueOf(e) : e + " (cause: " + root + ")";
+    }
+
+    /**
+     * {@code e} as {@link Damaged} when it says the embedded repository's file cannot be read, else {@code e}: the file
+     * is known where the repository is opened, not where the failure is reported.
+     */
+    public static RuntimeException naming(RuntimeException e, RepositoryLocation location) {
+        if (location instanceof RepositoryLocation.EmbeddedH2 h2) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                String message = String.valueOf(t.getMessage());
+                if (message.contains("File corrupted") || message.contains("is not a valid H2 database")) {
+                    return new Damaged(h2.folder().resolve("capsync.mv.db"), firstLine(message), e);
+                }
+            }
+        }
+        return e;
+    }
+
+    /** The embedded repository's file cannot be read: what it is, and what to do. */
+    public static final class Damaged extends RuntimeException {
+        Damaged(Path file, String reason, Throwable cause) {
+            super("the job repository file " + file + " is damaged (" + reason + "); nothing was copied. Move it aside"
+                    + " (its history is then gone from capsync) or restore it from a backup, then run again.", cause);
+        }
     }
 
     private static String firstLine(String message) {

@@ -92,15 +92,21 @@ public class DistributionJobConfiguration {
     }
 
     @Bean
-    RunCoordinator runCoordinator(JobDefinition job, Job distributionJob, JobOperator operator, JobRepository repository,
-            PairStore store) {
-        return new RunCoordinator(job, distributionJob, operator, repository, store);
+    RunCoordinator runCoordinator(JobDefinition job, CapList caps, Job distributionJob, JobOperator operator,
+            JobRepository repository, PairStore store, StartedExecution started) {
+        return new RunCoordinator(job, caps, distributionJob, operator, repository, store, started);
+    }
+
+    @Bean
+    StartedExecution startedExecution() {
+        return new StartedExecution();
     }
 
     @Bean
     Job distributionJob(JobDefinition job, CapList caps, JobRepository repository, Step snapshotStep, Step planStep,
-            Step distributeStep, Step retryStep, PairStore store, CapsyncHome home) {
+            Step distributeStep, Step retryStep, PairStore store, CapsyncHome home, StartedExecution started) {
         return new JobBuilder(job.name(), repository)
+                .listener(started)
                 .listener(new RunLog(job, caps, repository, store))
                 .listener(new RunOutcomeListener(store, home))
                 .start(snapshotStep)

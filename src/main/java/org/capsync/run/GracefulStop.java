@@ -11,7 +11,7 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * SIGTERM or Ctrl-C during a run: ask Spring Batch to stop the execution (the chunk in flight finishes, so no copy is
+ * SIGTERM, Ctrl-C or SIGHUP (an ssh session dropped, a terminal closed) during a run: ask Spring Batch to stop the execution (the chunk in flight finishes, so no copy is
  * cut off), and let the run record itself as {@code STOPPED}, print its summary and exit 1 (restartable). This takes
  * the signal instead of the JVM's shutdown, because a shutdown would close the H2 repository under the running job.
  * A second signal ends the process at once; the next run then recovers the execution.
@@ -19,7 +19,7 @@ import sun.misc.SignalHandler;
 public final class GracefulStop implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger("capsync.run");
-    private static final List<String> SIGNALS = List.of("TERM", "INT");
+    private static final List<String> SIGNALS = List.of("TERM", "INT", "HUP");
 
     private final AtomicReference<Runnable> stopAction = new AtomicReference<>();
     private final AtomicInteger signals = new AtomicInteger();

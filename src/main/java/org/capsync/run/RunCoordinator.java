@@ -1,8 +1,11 @@
 package org.capsync.run;
 
 import java.util.EnumSet;
+import java.util.Map;
 
+import org.capsync.definition.CapList;
 import org.capsync.definition.JobDefinition;
+import org.capsync.repository.PairStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
@@ -28,18 +31,68 @@ public class RunCoordinator {
     private final JobOperator operator;
     private final JobRepository repository;
     private final PairStore store;
+    private final PlannedDefinition planned;
+    private final StartedExecution started;
 
-    public RunCoordinator(JobDefinition definition, Job job, JobOperator operator, JobRepository repository, PairStore store) {
+    RunCoordinator(JobDefinition definition, CapList caps, Job job, JobOperator operator, JobRepository repository,
+            PairStore store, StartedExecution started) {
+        this.started = started;
         this.definition = definition;
+        this.planned = PlannedDefinition.of(definition, caps);
         this.job = job;
         this.operator = operator;
         this.repository = repository;
         this.store = store;
     }
 
+    /**
+     * Runs the job.
+     *
+     * @throws RunFailed when the run started and then the repository failed under it (its summary line names it)
+     */
     public RunSummary run(boolean startNew) throws Exception {
-        JobExecution execution = launch(startNew);
+        JobExecution execution;
+        try {
+            execution = launch(startNew);
+        } catch (Exception e) {
+            long id = started.id();
+            if (id < 0) {
+                throw e;
+            }
+            throw new RunFailed(RunSummary.failed(definition.name(), id, recordedCounts(id)), e);
+        }
+        if (execution.getStatus() == BatchStatus.UNKNOWN) {
+            // Spring Batch could not record how the run ended (the repository went away under it): for scripts this
+            // is a failed run, and the next run starts anew from what the repository holds.
+            Throwable cause = execution.getAllFailureExceptions().stream().findFirst().orElse(null);
+            throw new RunFailed(RunSummary.failed(definition.name(), execution.getId(), recordedCounts(execution.getId())),
+                    new IllegalStateException("the job repository could not record the end of execution " + execution.getId()
+                            + (cause == null ? "" : ": " + cause.getMessage()), cause));
+        }
         return RunSummary.of(definition.name(), execution, store.finishedBy(execution.getId()));
+    }
+
+    /** What the repository still tells about a run it failed under; nothing when it cannot be read either. */
+    private Map<PairStatus, Integer> recordedCounts(long executionId) {
+        try {
+            return store.finishedBy(executionId);
+        } catch (RuntimeException unreadable) {
+            return Map.of();
+        }
+    }
+
+    /** A run that started and could not go on: its summary line (status FAILED), and the cause for the one-line error. */
+    public static final class RunFailed extends Exception {
+        private final RunSummary summary;
+
+        RunFailed(RunSummary summary, Exception cause) {
+            super(cause.getMessage(), cause);
+            this.summary = summary;
+        }
+
+        public RunSummary summary() {
+            return summary;
+        }
     }
 
     /** Asks the running execution of this job (there is one at most: this process holds the job's lock) to stop. */
@@ -65,17 +118,38 @@ public class RunCoordinator {
             if (startNew) {
                 log.warn("{}: --new given, abandoning unfinished execution {} ({})", definition.name(), last.getId(), last.getStatus());
                 operator.abandon(last);
-            } else {
+            } else if (plannedFromThisDefinition(last)) {
                 log.info("{}: restarting execution {} ({}), resuming where it stopped", definition.name(), last.getId(), last.getStatus());
                 return operator.restart(last);
+            } else {
+                // Resuming would copy the pairs of another definition (another job file of the same name, a CAP
+                // added or removed since): its exit code would not speak for the CAPs of the job given now.
+                log.warn("{}: not resuming execution {}: {}; abandoning it and starting a new run", definition.name(),
+                        last.getId(), differenceFrom(last));
+                operator.abandon(last);
             }
         }
         long runId = lastInstance == null ? 1 : lastRunId(lastInstance) + 1;
         JobParameters parameters = new JobParametersBuilder()
                 .addLong("run.id", runId)
-                .addString("job.file", definition.file().toString(), false)
+                .addString(PlannedDefinition.JOB_FILE_PARAMETER, planned.jobFile(), false)
+                .addString(PlannedDefinition.PARAMETER, planned.fingerprint(), false)
                 .toJobParameters();
         return operator.start(job, parameters);
+    }
+
+    private boolean plannedFromThisDefinition(JobExecution last) {
+        String fingerprint = last.getJobParameters().getString(PlannedDefinition.PARAMETER);
+        // An execution recorded before fingerprints were (it has none) is resumed as it always was.
+        return fingerprint == null || fingerprint.equals(planned.fingerprint());
+    }
+
+    private String differenceFrom(JobExecution last) {
+        String jobFile = last.getJobParameters().getString(PlannedDefinition.JOB_FILE_PARAMETER);
+        if (jobFile != null && !jobFile.equals(planned.jobFile())) {
+            return "it was planned from the job file " + jobFile + ", not " + planned.jobFile();
+        }
+        return "the job file or its CAP list changed since it was planned (source, files, target or CAPs)";
     }
 
     private long lastRunId(JobInstance instance) {

@@ -25,6 +25,13 @@ public record RunSummary(String job, long executionId, String status, int copied
                 counts.getOrDefault(PairStatus.SKIPPED, 0), counts.getOrDefault(PairStatus.FAILED, 0));
     }
 
+    /** A run that failed before its end was recorded: status FAILED, with the counts recorded so far. */
+    static RunSummary failed(String job, long executionId, Map<PairStatus, Integer> counts) {
+        return new RunSummary(job, executionId, "FAILED",
+                counts.getOrDefault(PairStatus.COPIED, 0), counts.getOrDefault(PairStatus.UNCHANGED, 0),
+                counts.getOrDefault(PairStatus.SKIPPED, 0), counts.getOrDefault(PairStatus.FAILED, 0));
+    }
+
     public String line() {
         return job + ": " + copied + " copied, " + unchanged + " unchanged, " + skipped + " skipped, " + failed
                 + " failed (execution " + executionId + ", " + status + ")";

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import org.capsync.support.Cli;
@@ -16,8 +18,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every malformed job file or CAP list: exit 2, a message naming the file and the line, no CAP touched, nothing
- * recorded as a run (the repository is not even opened).
+ * Every malformed job file or CAP list, bad option or environment variable: exit 2, one line naming the file and the
+ * line (or the option), no CAP touched, nothing recorded as a run (the repository is not even opened). One row per case.
  */
 class BadInputTest {
 
@@ -60,7 +62,22 @@ class BadInputTest {
                 bad("not YAML", "job.yml:2", s -> write(s.jobFile(), "name: x\n  bad: indentation\n")),
                 bad("job file in Latin-1", "job.yml:1", s -> writeBytes(s.jobFile(),
                         "name: client-lkp # Zugriffspr\u00fcfung\nsource: inbox\nfiles: [client.lkp]\ncaps: caps.csv\n".getBytes(StandardCharsets.ISO_8859_1))),
-                bad("CAP list in Latin-1", "caps.csv:2", s -> writeBytes(s.capsFile(), "name,path\nCAP_M\u00fcnchen,/x\n".getBytes(StandardCharsets.ISO_8859_1))));
+                bad("CAP list in Latin-1", "caps.csv:2", s -> writeBytes(s.capsFile(), "name,path\nCAP_M\u00fcnchen,/x\n".getBytes(StandardCharsets.ISO_8859_1))),
+                bad("malformed glob", "job.yml:3", s -> replaceLine(s.jobFile(), "files: [client.lkp]", "files: ['client[.lkp']")),
+                bad("glob with an unclosed brace", "job.yml:3", s -> replaceLine(s.jobFile(), "files: [client.lkp]", "files: ['{client.lkp,x'] ")),
+                bad("CAP name longer than the repository's column", "caps.csv:3", s -> write(s.capsFile(),
+                        "name,path\nCAP_001," + s.capRoot("CAP_001") + "\n" + "C".repeat(256) + "," + s.capRoot("CAP_002") + "\n")),
+                bad("CAP path longer than the repository's column", "caps.csv:2", s -> write(s.capsFile(),
+                        "name,path\nCAP_001,/" + "p".repeat(2000) + "\n")),
+                bad("target longer than the repository's column", "job.yml:5", s -> replaceLine(s.jobFile(), "target: clidata.box",
+                        "target: " + "t".repeat(1001))),
+                bad("relative CAP path", "caps.csv:3", s -> write(s.capsFile(),
+                        "name,path\nCAP_001," + s.capRoot("CAP_001") + "\nCAP_002,caps/CAP_002\n")),
+                bad("CAP path '.'", "caps.csv:2", s -> write(s.capsFile(), "name,path\nCAP_001,.\n")),
+                bad("metrics folder in the job file is a file", "job.yml: metrics", s -> {
+                    write(s.root().resolve("metrics.prom"), "");
+                    s.extraJobLines("metrics: metrics.prom\n");
+                }));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -71,11 +88,57 @@ class BadInputTest {
 
         Cli.Result result = Cli.run(site, "run", "job.yml");
 
+        assertRefused(result, fileAndLine, site, site.home());
+    }
+
+    /**
+     * Bad options and environment variables: the same contract as a bad job file, one line naming the option or the
+     * variable, before anything is written or recorded.
+     */
+    static Stream<Arguments> settings() {
+        return Stream.of(
+                setting("CAPSYNC_HOME containing ';'", "contains ';'", s -> new Invocation(s.root().resolve("home;x"), Map.of(), "run", "job.yml")),
+                setting("CAPSYNC_HOOK_TIMEOUT not a number", "CAPSYNC_HOOK_TIMEOUT", s -> run(s, Map.of("CAPSYNC_HOOK_TIMEOUT", "soon"))),
+                setting("CAPSYNC_HOOK_TIMEOUT zero", "CAPSYNC_HOOK_TIMEOUT", s -> run(s, Map.of("CAPSYNC_HOOK_TIMEOUT", "0"))),
+                setting("CAPSYNC_METRICS_DIR a file", "CAPSYNC_METRICS_DIR", s -> {
+                    write(s.root().resolve("metrics"), "");
+                    return run(s, Map.of("CAPSYNC_METRICS_DIR", s.root().resolve("metrics").toString()));
+                }),
+                setting("CAPSYNC_DB_URL not PostgreSQL", "CAPSYNC_DB_URL", s -> run(s, Map.of("CAPSYNC_DB_URL", "jdbc:mysql://db/capsync"))),
+                setting("--threads 0", "--threads", s -> new Invocation(s.home(), Map.of(), "run", "job.yml", "--threads", "0")),
+                setting("report --html a folder", "--html", s -> new Invocation(s.home(), Map.of(), "report", "job.yml", "--html", s.root().toString())),
+                setting("report --runs 0", "--runs", s -> new Invocation(s.home(), Map.of(), "report", "job.yml", "--runs", "0", "--html", "r.html")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("settings")
+    void isRefusedWithExit2NamingTheSetting(String name, String setting, Function<TestSite, Invocation> invocation) throws Exception {
+        TestSite site = TestSite.withCaps(dir, 2);
+        Invocation given = invocation.apply(site);
+
+        Cli.Result result = Cli.run(given.home(), site.root(), given.env(), given.args());
+
+        assertRefused(result, setting, site, given.home());
+    }
+
+    private static void assertRefused(Cli.Result result, String fileLineOrSetting, TestSite site, Path home) throws Exception {
         assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
-        assertThat(result.err()).contains(fileAndLine);
+        assertThat(result.err()).contains(fileLineOrSetting);
+        assertThat(result.err().strip().lines()).as("one line, no stack trace").hasSize(1);
         assertThat(Files.exists(site.capFile("CAP_001"))).as("a CAP was touched").isFalse();
         assertThat(site.strayFilesAtCaps()).isEmpty();
-        assertThat(Files.exists(site.home().resolve("repository"))).as("a run was recorded").isFalse();
+        assertThat(Files.exists(home.resolve("repository"))).as("a run was recorded").isFalse();
+    }
+
+    record Invocation(Path home, Map<String, String> env, String... args) {
+    }
+
+    private static Invocation run(TestSite site, Map<String, String> env) {
+        return new Invocation(site.home(), env, "run", "job.yml");
+    }
+
+    private static Arguments setting(String name, String setting, Function<TestSite, Invocation> invocation) {
+        return Arguments.of(name, setting, invocation);
     }
 
     private static Arguments bad(String name, String fileAndLine, Consumer<TestSite> breakIt) {

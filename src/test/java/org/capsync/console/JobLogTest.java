@@ -45,7 +45,7 @@ class JobLogTest {
         List<String> log = Files.readAllLines(site.home().resolve("logs/client-lkp.log"));
 
         int start = indexOf(log, STAMP + "INFO  \\[main\\] capsync.run client-lkp: execution " + execution
-                + " started, new run, instance \\d+; parameters job.file=" + Pattern.quote(site.jobFile().toString())
+                + " started, new run, instance \\d+; parameters definition=[0-9a-f]{64}, job.file=" + Pattern.quote(site.jobFile().toString())
                 + ", run.id=1; by \\S+ on \\S+, pid \\d+");
         int settings = indexOf(log, ".* client-lkp: job file " + Pattern.quote(site.jobFile().toString())
                 + "; source .*inbox files \\[client.lkp\\]; 3 CAPs enabled of 3 in .*caps.csv; target folder clidata.box; "
@@ -85,7 +85,7 @@ class JobLogTest {
         Matcher killedRun = Pattern.compile(".* client-lkp: execution (\\d+) started, new run, .*").matcher(log.get(0));
         assertThat(killedRun.matches()).as(log.get(0)).isTrue();
         int start = indexOf(log, ".* client-lkp: execution " + execution + " started, restart of execution "
-                + killedRun.group(1) + " \\(FAILED\\), instance \\d+; parameters job.file=.*, run.id=1; .*");
+                + killedRun.group(1) + " \\(FAILED\\), instance \\d+; parameters definition=[0-9a-f]{64}, job.file=.*, run.id=1; .*");
         int snapshot = indexOf(log, ".* client-lkp snapshot client.lkp: 16384 bytes, sha256 " + sha256
                 + " \\(taken by an earlier execution of this run\\)");
         int copied = indexOf(log, ".* client-lkp CAP_001 client.lkp: copied \\(16384 bytes\\), attempt \\d+/30");

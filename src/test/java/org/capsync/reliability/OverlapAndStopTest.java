@@ -13,6 +13,8 @@ import org.capsync.support.Repository;
 import org.capsync.support.TestSite;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Schedulers overlap and administrators press Ctrl-C: one run per job at a time (exit 4 naming the holder), other jobs
@@ -94,14 +96,16 @@ class OverlapAndStopTest {
         throw new AssertionError("never true: " + sql + "\n" + run.output());
     }
 
-    @Test
-    void sigtermStopsTheRunGracefullyAndTheNextRunResumesIt() throws Exception {
+    /** SIGHUP is what a dropped ssh session or a closed terminal sends: it must end a run like SIGTERM. */
+    @ParameterizedTest(name = "SIG{0}")
+    @ValueSource(strings = {"TERM", "HUP", "INT"})
+    void aStopSignalStopsTheRunGracefullyAndTheNextRunResumesIt(String signal) throws Exception {
         TestSite site = TestSite.withCaps(dir, 4).retry("{ attempts: 30, delay: 1s, multiplier: 1 }");
         Files.write(site.capFile("CAP_003"), new byte[] {1});
         ClientSimulator client = ClientSimulator.hold(site.capFile("CAP_003"), Duration.ofMinutes(2));
         try (CapsyncProcess run = CapsyncProcess.run(site, "run", "job.yml")) {
             awaitRetrying(site.home(), run);
-            run.terminate();
+            run.signal(signal);
 
             assertThat(run.waitFor(Duration.ofSeconds(60))).as(run.err()).isEqualTo(1);
             assertThat(run.out()).containsPattern("\\(execution \\d+, STOPPED\\)");

@@ -47,6 +47,26 @@ public final class CapsyncProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * With the file-size limit {@code ulimit -f} set to {@code bytes} for the process: its writes beyond that size fail
+     * with "File too large", as on a full disk, without filling this machine's disk.
+     */
+    public static CapsyncProcess startWithFileSizeLimit(TestSite site, long bytes, String... args) {
+        try {
+            Path out = Files.createTempFile(site.home(), "child", ".out");
+            Path err = Files.createTempFile(site.home(), "child", ".err");
+            List<String> command = new ArrayList<>(List.of("sh", "-c", "ulimit -f " + bytes / 512 + " && exec \"$@\"", "sh"));
+            command.addAll(ClientSimulator.javaCommand());
+            command.addAll(List.of(args));
+            ProcessBuilder builder = new ProcessBuilder(command).directory(site.root().toFile())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            builder.environment().put("CAPSYNC_HOME", site.home().toString());
+            return new CapsyncProcess(builder.start(), out, err);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static CapsyncProcess run(TestSite site, String... args) {
         return start(site.home(), site.root(), args);
     }
@@ -119,9 +139,12 @@ public final class CapsyncProcess implements AutoCloseable {
         process.waitFor();
     }
 
-    /** SIGTERM: what systemd, Task Scheduler's stop or kill send. */
-    public void terminate() {
-        process.destroy();
+    /** Sends the named signal ("HUP", "TERM", ...) with kill(1), as a dropped ssh session or a closed terminal does. */
+    public void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
     }
 
     public String out() {
