@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import com.hierynomus.smbj.auth.AuthenticationContext;
 import org.capsync.definition.DefinitionException;
 import org.capsync.definition.JobDefinition;
 
@@ -157,10 +156,6 @@ public record SmbCredentials(String domain, String user, String password, String
             return "guest";
         }
         return domain.isEmpty() ? user : domain + "\\" + user;
-    }
-
-    AuthenticationContext authentication() {
-        return isGuest() ? AuthenticationContext.guest() : new AuthenticationContext(user, password.toCharArray(), domain);
     }
 
     @Override

@@ -25,6 +25,7 @@ import javax.net.SocketFactory;
 import com.hierynomus.mssmb2.SMBApiException;
 import com.hierynomus.mssmb2.messages.SMB2Logoff;
 import com.hierynomus.smbj.SMBClient;
+import com.hierynomus.smbj.auth.AuthenticationContext;
 import com.hierynomus.smbj.SmbConfig;
 import com.hierynomus.smbj.common.SMBRuntimeException;
 import com.hierynomus.smbj.connection.Connection;
@@ -90,17 +91,6 @@ public final class SmbSessions implements AutoCloseable {
         this.clients = new ArrayList<>(Collections.nCopies(connectionsPerServer, null));
         this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
-    }
-
-    private synchronized SMBClient client(int place) {
-        if (clients.get(place) == null) {
-            clients.set(place, new SMBClient(SmbConfig.builder()
-                    .withTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .withSocketFactory(new SmbSocketFactory((int) connectTimeout.toMillis()))
-                    .withDfsEnabled(false)
-                    .build()));
-        }
-        return clients.get(place);
     }
 
     private Server server(SmbLocation location) {
@@ -171,8 +161,12 @@ public final class SmbSessions implements AutoCloseable {
         return this;
     }
 
-    /** Turns an smbj failure that is not an answer about a file (connection gone, session forgotten) into {@link SessionLost}. */
-    static SessionLost lostOrNull(SMBRuntimeException e) {
+    /**
+     * Turns an smbj failure that is not an answer about a file (connection gone, session forgotten) into
+     * {@link SessionLost}. Takes any runtime exception, not smbj's: a parameter of smbj's type would load it in every
+     * run, local CAPs only included, when this class is linked.
+     */
+    static SessionLost lostOrNull(RuntimeException e) {
         if (e instanceof SMBApiException api) {
             return SmbSharingViolations.isSessionLost(api.getStatusCode())
                     ? new SessionLost(SmbSharingViolations.name(api.getStatusCode()), e) : null;
@@ -228,9 +222,9 @@ public final class SmbSessions implements AutoCloseable {
             open.get(i).awaitLogoffAndDisconnect(logoffs.get(i), requestTimeout);
         }
         synchronized (this) {
-            for (SMBClient client : clients) {
+            for (Object client : clients) {
                 if (client != null) {
-                    client.close();
+                    ((SMBClient) client).close();
                 }
             }
         }
@@ -328,7 +322,7 @@ public final class SmbSessions implements AutoCloseable {
                 }
                 Connection connection;
                 try {
-                    connection = client(index).connect(server.host, server.port);
+                    connection = client().connect(server.host, server.port);
                 } catch (IOException | SMBRuntimeException e) {
                     server.unreachableUntilNanos = System.nanoTime() + REMEMBER_UNREACHABLE.toNanos();
                     server.unreachable = "cannot connect to " + server.name + ": " + rootMessage(e);
@@ -336,9 +330,10 @@ public final class SmbSessions implements AutoCloseable {
                 }
                 Session session;
                 try {
-                    session = connection.authenticate(credentials.authentication());
+                    session = connection.authenticate(credentials.isGuest() ? AuthenticationContext.guest()
+                            : new AuthenticationContext(credentials.user(), credentials.password().toCharArray(), credentials.domain()));
                 } catch (SMBApiException e) {
-                    closeQuietly(connection);
+                    ServerSession.closeQuietly(connection);
                     String refusal = "logon to " + server.name + " as " + credentials.account() + " refused ("
                             + SmbSharingViolations.name(e.getStatusCode()) + "; credentials from " + credentials.source() + ")";
                     refused = refusal;
@@ -350,7 +345,7 @@ public final class SmbSessions implements AutoCloseable {
                             refusal, index + 1, server.name);
                     session = null;
                 } catch (SMBRuntimeException e) {
-                    closeQuietly(connection);
+                    ServerSession.closeQuietly(connection);
                     throw new CopyFailure("cannot log on to " + server.name + " as " + credentials.account() + ": " + rootMessage(e));
                 }
                 if (session != null) {
@@ -363,6 +358,23 @@ public final class SmbSessions implements AutoCloseable {
             }
             // Refused here, logged on elsewhere: served by another place from now on.
             return session();
+        }
+
+        /**
+         * This place's client, shared by the same place of every server (smbj's client hands out one connection per
+         * {@code host:port}). Here rather than a method of the sessions, whose signatures Spring reads in every run.
+         */
+        private SMBClient client() {
+            synchronized (SmbSessions.this) {
+                if (clients.get(index) == null) {
+                    clients.set(index, new SMBClient(SmbConfig.builder()
+                            .withTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                            .withSocketFactory(new SmbSocketFactory((int) connectTimeout.toMillis()))
+                            .withDfsEnabled(false)
+                            .build()));
+                }
+                return clients.get(index);
+            }
         }
 
         /** Forgets a session that failed, unless another thread already replaced it. */
@@ -443,9 +455,17 @@ public final class SmbSessions implements AutoCloseable {
             }
         }
 
+        static void closeQuietly(Connection connection) {
+            try {
+                connection.close(true);
+            } catch (IOException | RuntimeException e) {
+                // nothing more to do with a broken connection
+            }
+        }
+
         /** Drops a session that failed: nothing to log off. */
         void close() {
-            closeQuietly(connection);
+            ServerSession.closeQuietly(connection);
         }
 
         /** Sends the LOGOFF without awaiting its answer; null when the connection is gone already. */
@@ -470,7 +490,7 @@ public final class SmbSessions implements AutoCloseable {
             } catch (ExecutionException | TimeoutException | RuntimeException e) {
                 // the server may be gone already; closing the connection ends the session there too
             }
-            closeQuietly(connection);
+            ServerSession.closeQuietly(connection);
         }
     }
 
@@ -481,13 +501,6 @@ public final class SmbSessions implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(Connection connection) {
-        try {
-            connection.close(true);
-        } catch (IOException | RuntimeException e) {
-            // nothing more to do with a broken connection
-        }
-    }
 
     private static String rootMessage(Throwable e) {
         Throwable root = e;
