@@ -73,6 +73,16 @@ public final class CapTransports {
         }
 
         @Override
+        public void removeLeftovers(TargetFile target) throws CopyException {
+            transport().removeLeftovers(target);
+        }
+
+        @Override
+        public Optional<String> unreadableByClients(TargetFile target) throws CopyException {
+            return transport().unreadableByClients(target);
+        }
+
+        @Override
         public Optional<byte[]> readBeside(TargetFile target, String name) throws CopyException {
             return transport().readBeside(target, name);
         }
