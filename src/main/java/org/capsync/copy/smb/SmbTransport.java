@@ -334,12 +334,7 @@ final class SmbTransport implements CapTransport {
                 }
             }
         } catch (SMBRuntimeException e) {
-            long status = statusOf(e);
-            if (status == SmbSharingViolations.STATUS_OBJECT_PATH_NOT_FOUND || status == STATUS_NOT_A_DIRECTORY
-                    || status == SmbSharingViolations.STATUS_OBJECT_NAME_NOT_FOUND) {
-                throw missingFolder(share, location, folderPath);
-            }
-            throw failure(e, Step.WRITE_TEMP, location.describe(folderPath));
+            throw folderFailure(e, share, location, folderPath);
         }
     }
 
@@ -372,13 +367,19 @@ final class SmbTransport implements CapTransport {
                         + " is a link (reparse point); capsync follows no links below a CAP path");
             }
         } catch (SMBRuntimeException e) {
-            long status = statusOf(e);
-            if (status == SmbSharingViolations.STATUS_OBJECT_PATH_NOT_FOUND || status == STATUS_NOT_A_DIRECTORY
-                    || status == SmbSharingViolations.STATUS_OBJECT_NAME_NOT_FOUND) {
-                throw missingFolder(share, location, folderPath);
-            }
-            throw failure(e, Step.WRITE_TEMP, location.describe(folderPath));
+            throw folderFailure(e, share, location, folderPath);
         }
+    }
+
+    /** What a failure to open or list the target folder means: a missing folder said as such, else a failure. */
+    private static CopyException folderFailure(SMBRuntimeException e, DiskShare share, SmbLocation location,
+            String folderPath) {
+        long status = statusOf(e);
+        if (status == SmbSharingViolations.STATUS_OBJECT_PATH_NOT_FOUND || status == STATUS_NOT_A_DIRECTORY
+                || status == SmbSharingViolations.STATUS_OBJECT_NAME_NOT_FOUND) {
+            return missingFolder(share, location, folderPath);
+        }
+        return failure(e, Step.WRITE_TEMP, location.describe(folderPath));
     }
 
     /**
