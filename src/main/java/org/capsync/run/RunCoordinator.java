@@ -13,6 +13,7 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.dao.DuplicateKeyException;
 
 /**
  * Decides whether {@code capsync run} starts a new instance or resumes the last one, and runs it. Must be called while
@@ -75,7 +76,17 @@ public class RunCoordinator {
                 .addLong("run.id", runId)
                 .addString("job.file", definition.file().toString(), false)
                 .toJobParameters();
-        return operator.start(job, parameters);
+        try {
+            return operator.start(job, parameters);
+        } catch (DuplicateKeyException | IllegalStateException failed) {
+            // The run lock is per host: a process on another host with this site's name may have created the same
+            // instance at the same moment (the unique key refuses ours, or Spring Batch finds it already there).
+            if (repository.getJobInstance(definition.name(), parameters) == null) {
+                throw failed;
+            }
+            throw new RunLock.RunInProgress(definition.name(), "a process on another host started run " + runId
+                    + " of it at the same moment");
+        }
     }
 
     private long lastRunId(JobInstance instance) {
