@@ -29,13 +29,20 @@ public class RunCoordinator {
     private final JobOperator operator;
     private final JobRepository repository;
     private final PairStore store;
+    private final RecoveryGuard recoveryGuard;
 
     public RunCoordinator(JobDefinition definition, Job job, JobOperator operator, JobRepository repository, PairStore store) {
+        this(definition, job, operator, repository, store, RecoveryGuard.NONE);
+    }
+
+    public RunCoordinator(JobDefinition definition, Job job, JobOperator operator, JobRepository repository, PairStore store,
+            RecoveryGuard recoveryGuard) {
         this.definition = definition;
         this.job = job;
         this.operator = operator;
         this.repository = repository;
         this.store = store;
+        this.recoveryGuard = recoveryGuard;
     }
 
     public RunSummary run(boolean startNew) throws Exception {
@@ -60,7 +67,7 @@ public class RunCoordinator {
         if (last != null && last.isRunning()) {
             log.warn("{}: execution {} was left {} by a process that is gone (this run holds the job's lock); recovering it",
                     definition.name(), last.getId(), last.getStatus());
-            last = operator.recover(last);
+            last = recoveryGuard.recover(last, left -> operator.recover(repository.getJobExecution(left.getId())));
         }
         if (last != null && UNFINISHED.contains(last.getStatus())) {
             if (startNew) {

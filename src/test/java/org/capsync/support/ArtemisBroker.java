@@ -74,6 +74,7 @@ public final class ArtemisBroker implements AutoCloseable {
         }
         try {
             broker.create(artemis);
+            broker.configureCapsyncQueues();
             broker.run();
             return broker;
         } catch (RuntimeException | IOException e) {
@@ -116,6 +117,26 @@ public final class ArtemisBroker implements AutoCloseable {
         if (create.exitValue() != 0) {
             throw new IllegalStateException("artemis create exited " + create.exitValue());
         }
+    }
+
+    /**
+     * What docs/workers.md tells an administrator to add to broker.xml: capsync's queues never dead-letter a request
+     * (the repository decides what is still to be done) and wait a little before handing one out again. Shorter
+     * delays than in production, so the tests' take-overs are quick.
+     */
+    private void configureCapsyncQueues() throws IOException {
+        Path xml = instance().resolve("etc/broker.xml");
+        String text = Files.readString(xml, StandardCharsets.UTF_8);
+        String settings = "<address-setting match=\"capsync.partitions.#\">"
+                + "<redelivery-delay>500</redelivery-delay><redelivery-delay-multiplier>2</redelivery-delay-multiplier>"
+                + "<max-redelivery-delay>2000</max-redelivery-delay><max-delivery-attempts>-1</max-delivery-attempts>"
+                + "<auto-create-queues>true</auto-create-queues><auto-delete-queues>false</auto-delete-queues>"
+                + "</address-setting>\n         ";
+        String anchor = "<address-setting match=\"#\">";
+        if (!text.contains(anchor)) {
+            throw new IllegalStateException("broker.xml has no " + anchor);
+        }
+        Files.writeString(xml, text.replaceFirst(java.util.regex.Pattern.quote(anchor), settings + anchor), StandardCharsets.UTF_8);
     }
 
     private void run() throws IOException, InterruptedException {
