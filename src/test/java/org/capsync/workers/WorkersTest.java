@@ -142,6 +142,214 @@ class WorkersTest {
         assertThat(site.caps()).allMatch(c -> !Files.exists(site.capFile(c)));
     }
 
+    @Test
+    void aWorkerKilledMidPartitionIsTakenOverByAnotherWorkerOfItsRegionAndNothingIsWrittenTwice() throws Exception {
+        TestSite site = slowSite(12);
+        CapsyncProcess first = worker("north");
+        CapsyncProcess second = worker("north");
+        try (CreationCounter creations = new CreationCounter(site);
+             ClientSimulator client = ClientSimulator.hold(site.capFile(HELD), Duration.ofMinutes(2))) {
+            CapsyncProcess run = manager(site);
+            String holder = awaitRetryAfterFirstChunk(run);
+            CapsyncProcess victim = holder.endsWith(":" + first.pid()) ? first : second;
+            CapsyncProcess survivor = victim == first ? second : first;
+
+            victim.kill();
+            client.close();
+
+            assertThat(run.waitFor(120)).as(run.output()).isEqualTo(0);
+            assertThat(lastLine(run)).startsWith("client-lkp: 12 copied, 0 unchanged, 0 skipped, 0 failed");
+            assertEveryCapCurrentAndWrittenOnce(site, creations);
+            assertThat(jdbc().queryForObject("SELECT WORKER FROM CAPSYNC_PAIR WHERE CAP_NAME = ?", String.class, HELD))
+                    .as("the held CAP copied by the worker that took the partition over").endsWith(":" + survivor.pid());
+            assertThat(survivor.isAlive()).isTrue();
+        }
+    }
+
+    @Test
+    void aWorkerKilledWithNoOtherWorkerFailsTheRunAndTheNextRunCompletesIt() throws Exception {
+        TestSite site = slowSite(6);
+        CapsyncProcess only = worker("north");
+        try (CreationCounter creations = new CreationCounter(site)) {
+            CapsyncProcess run;
+            try (ClientSimulator client = ClientSimulator.hold(site.capFile(HELD), Duration.ofSeconds(30))) {
+                run = manager(site);
+                awaitRetryAfterFirstChunk(run);
+                only.kill();
+                assertThat(run.waitFor(120)).as(run.output()).isEqualTo(1);
+            }
+            assertThat(run.output()).contains("its worker is gone and no other worker of region north is up");
+            assertThat(site.strayFilesAtCaps()).isEmpty();
+
+            worker("north");
+            CapsyncProcess again = manager(site);
+            assertThat(again.waitFor(120)).as(again.output()).isEqualTo(0);
+            assertThat(lastLine(again)).startsWith("client-lkp: 1 copied, 0 unchanged, 0 skipped, 0 failed");
+            assertEveryCapCurrentAndWrittenOnce(site, creations);
+        }
+    }
+
+    @Test
+    void aSiteServerKilledIsResumedByTheNextRunWithoutRunningAPartitionTwice() throws Exception {
+        TestSite site = slowSite(6);
+        worker("north");
+        try (CreationCounter creations = new CreationCounter(site);
+             ClientSimulator client = ClientSimulator.hold(site.capFile(HELD), Duration.ofMinutes(2))) {
+            CapsyncProcess run = manager(site);
+            awaitRetryAfterFirstChunk(run);
+            run.kill();
+
+            // The worker still copies the partition: the resumed run waits for it rather than failing it under it.
+            CapsyncProcess again = manager(site);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!again.output().contains("still being copied by a worker")) {
+                assertThat(again.isAlive()).as(again.output()).isTrue();
+                assertThat(System.nanoTime()).as(again.output()).isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            client.close();
+            assertThat(again.waitFor(120)).as(again.output()).isEqualTo(0);
+            assertEveryCapCurrentAndWrittenOnce(site, creations);
+            assertThat(jdbc().queryForObject("SELECT COUNT(*) FROM BATCH_STEP_EXECUTION WHERE STEP_NAME LIKE 'distributeWorker:%' "
+                    + "AND STATUS = 'COMPLETED'", Integer.class)).as("the partition ran once, to completion").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aFileHeldAtARemoteCapIsRetriedThenSkippedAsInALocalRun() throws Exception {
+        TestSite site = site("north", 3, "south", 0).retry("{ attempts: 3, delay: 200ms, multiplier: 2, max-delay: 1s }");
+        writeRegions(site);
+        Files.write(site.capFile("north_002"), TestSite.bytes(10, 4));
+        worker("north");
+        CapsyncProcess run;
+        try (ClientSimulator client = ClientSimulator.hold(site.capFile("north_002"), Duration.ofMinutes(1))) {
+            run = manager(site);
+            assertThat(run.waitFor(120)).as(run.output()).isEqualTo(3);
+        }
+        assertThat(lastLine(run)).startsWith("client-lkp: 2 copied, 0 unchanged, 1 skipped, 0 failed");
+        assertThat(jdbc().queryForObject("SELECT COUNT(*) FROM CAPSYNC_ATTEMPT a JOIN CAPSYNC_PAIR p ON p.PAIR_ID = a.PAIR_ID "
+                + "WHERE p.CAP_NAME = 'north_002' AND a.RESULT = 'IN_USE'", Integer.class)).isEqualTo(3);
+        assertThat(site.strayFilesAtCaps()).isEmpty();
+    }
+
+    @Test
+    void aWorkerGivenSigtermHandsItsPartitionBackAndExits0() throws Exception {
+        TestSite site = slowSite(6);
+        CapsyncProcess first = worker("north");
+        CapsyncProcess second = worker("north");
+        try (CreationCounter creations = new CreationCounter(site);
+             ClientSimulator client = ClientSimulator.hold(site.capFile(HELD), Duration.ofMinutes(2))) {
+            CapsyncProcess run = manager(site);
+            String holder = awaitRetryAfterFirstChunk(run);
+            CapsyncProcess stopped = holder.endsWith(":" + first.pid()) ? first : second;
+            CapsyncProcess other = stopped == first ? second : first;
+
+            stopped.terminate();
+
+            assertThat(stopped.waitFor(60)).as(stopped.output()).isEqualTo(0);
+            client.close();
+            assertThat(run.waitFor(120)).as(run.output()).isEqualTo(0);
+            assertEveryCapCurrentAndWrittenOnce(site, creations);
+            assertThat(jdbc().queryForObject("SELECT WORKER FROM CAPSYNC_PAIR WHERE CAP_NAME = ?", String.class, HELD))
+                    .endsWith(":" + other.pid());
+            assertThat(Files.readString(dir.resolve("worker-" + processes.indexOf(stopped)).resolve("logs/worker.log")))
+                    .contains("handed back");
+        }
+    }
+
+    static final String HELD = "north_002";
+
+    /**
+     * CAPs of region north in one partition, one of them held by a client that keeps its partition in the retry phase
+     * after the first chunk: the moment to kill or stop the worker that has it.
+     */
+    TestSite slowSite(int caps) throws IOException {
+        TestSite site = site("north", caps, "south", 0).threads(1)
+                .retry("{ attempts: 60, delay: 500ms, multiplier: 1, max-delay: 500ms }");
+        writeRegions(site);
+        Files.write(site.capFile(HELD), TestSite.bytes(10, 4));
+        return site;
+    }
+
+    /** Waits for the held CAP's first attempt to be committed; returns the worker that made it. */
+    String awaitRetryAfterFirstChunk(CapsyncProcess run) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            assertThat(run.isAlive()).as(run.output()).isTrue();
+            assertThat(System.nanoTime()).as("the held CAP tried: " + run.output()).isLessThan(deadline);
+            try {
+                List<String> worker = jdbc().queryForList("SELECT WORKER FROM CAPSYNC_PAIR WHERE CAP_NAME = ? AND STATUS = 'RETRY'",
+                        String.class, HELD);
+                if (!worker.isEmpty()) {
+                    return worker.get(0);
+                }
+            } catch (org.springframework.dao.DataAccessException notCreatedYet) {
+                // the schema is being created
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    void assertEveryCapCurrentAndWrittenOnce(TestSite site, CreationCounter creations) throws InterruptedException {
+        for (String cap : site.caps()) {
+            assertThat(site.capBytes(cap)).as(cap).isEqualTo(site.sourceBytes());
+        }
+        assertThat(site.strayFilesAtCaps()).as("no temp file left").isEmpty();
+        Map<String, Integer> counted = creations.counts();
+        for (String cap : site.caps()) {
+            assertThat(counted.getOrDefault(cap, 0)).as("client.lkp created at %s", cap).isEqualTo(1);
+        }
+        assertThat(jdbc().queryForObject("SELECT COUNT(*) FROM (SELECT a.PAIR_ID FROM CAPSYNC_ATTEMPT a WHERE a.RESULT = 'COPIED' "
+                + "GROUP BY a.PAIR_ID HAVING COUNT(*) > 1) twice", Integer.class)).as("pairs copied twice").isZero();
+    }
+
+    /** Counts the times client.lkp appears at each CAP (created, or renamed over the old one), through inotify. */
+    static final class CreationCounter implements AutoCloseable {
+        private final WatchService watcher;
+        private final Map<WatchKey, String> caps = new HashMap<>();
+        private final Map<String, Integer> counts = new ConcurrentHashMap<>();
+        private final Thread thread;
+
+        CreationCounter(TestSite site) throws IOException {
+            watcher = FileSystems.getDefault().newWatchService();
+            for (String cap : site.caps()) {
+                caps.put(site.capFile(cap).getParent().register(watcher, StandardWatchEventKinds.ENTRY_CREATE), cap);
+            }
+            thread = new Thread(this::count, "creation-counter");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void count() {
+            try {
+                while (true) {
+                    WatchKey key = watcher.take();
+                    for (WatchEvent<?> event : key.pollEvents()) {
+                        if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
+                            counts.put("OVERFLOW", 1);
+                        } else if (event.context().toString().equals("client.lkp")) {
+                            counts.merge(caps.get(key), 1, Integer::sum);
+                        }
+                    }
+                    key.reset();
+                }
+            } catch (InterruptedException | java.nio.file.ClosedWatchServiceException e) {
+                // closed
+            }
+        }
+
+        Map<String, Integer> counts() throws InterruptedException {
+            Thread.sleep(500); // the last events
+            assertThat(counts).doesNotContainKey("OVERFLOW");
+            return Map.copyOf(counts);
+        }
+
+        @Override
+        public void close() throws IOException {
+            watcher.close();
+        }
+    }
+
     // --- a site whose CAPs are in regions, and the processes that serve it
 
     /** {@code a} CAPs in region {@code regionA}, {@code b} in {@code regionB}, on workers with a short worker-timeout. */
@@ -150,12 +358,17 @@ class WorkersTest {
         postgres.createDatabase(db);
         TestSite site = new TestSite(dir.resolve("site"));
         site.source("client.lkp", TestSite.bytes(16 * 1024, 1));
-        StringBuilder csv = new StringBuilder("name,path,region\n");
         for (int i = 1; i <= a + b; i++) {
             String name = String.format("%s_%03d", i <= a ? regionA : regionB, i);
             site.addCap(name);
         }
         site.extraJobLines("workers: true\nworker-timeout: 3s\n");
+        return writeRegions(site);
+    }
+
+    /** The CAP list again with a region column (TestSite writes it without one whenever the job changes). */
+    static TestSite writeRegions(TestSite site) {
+        StringBuilder csv = new StringBuilder("name,path,region\n");
         for (String cap : site.caps()) {
             csv.append(cap).append(',').append(site.capRoot(cap)).append(',').append(cap.substring(0, cap.indexOf('_'))).append('\n');
         }
