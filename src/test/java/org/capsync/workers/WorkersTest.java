@@ -257,6 +257,60 @@ class WorkersTest {
         }
     }
 
+    @Test
+    void aRequestForAPartitionAlreadyCompletedIsDroppedWithoutCopyingAgain() throws Exception {
+        TestSite site = site("north", 3, "south", 0);
+        CapsyncProcess worker = worker("north");
+        CapsyncProcess run = manager(site);
+        assertThat(run.waitFor(120)).as(run.output()).isEqualTo(0);
+        JdbcTemplate jdbc = jdbc();
+        long partition = jdbc.queryForObject("SELECT MIN(STEP_EXECUTION_ID) FROM BATCH_STEP_EXECUTION WHERE STEP_NAME LIKE 'distributeWorker:%'",
+                Long.class);
+        long execution = Long.parseLong(executionId(run));
+        int attempts = jdbc.queryForObject("SELECT COUNT(*) FROM CAPSYNC_ATTEMPT", Integer.class);
+        Map<String, Object> inodes = new HashMap<>();
+        for (String cap : site.caps()) {
+            inodes.put(cap, Files.getAttribute(site.capFile(cap), "unix:ino"));
+        }
+
+        // What the broker does after a worker died between finishing a partition and acknowledging its request.
+        try (var factory = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(broker.url(), broker.user(), broker.password());
+             var connection = factory.createConnection()) {
+            var session = connection.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+            session.createProducer(session.createQueue("capsync.partitions.north"))
+                    .send(session.createTextMessage("distributeWorker " + partition + " " + execution));
+        }
+
+        Path log = dir.resolve("worker-0/logs/worker.log");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.readString(log).contains("COMPLETED in a COMPLETED execution, nothing to do; request dropped")) {
+            assertThat(System.nanoTime()).as(Files.readString(log)).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM CAPSYNC_ATTEMPT", Integer.class)).isEqualTo(attempts);
+        for (String cap : site.caps()) {
+            assertThat(Files.getAttribute(site.capFile(cap), "unix:ino")).as(cap).isEqualTo(inodes.get(cap));
+        }
+        assertThat(worker.isAlive()).isTrue();
+    }
+
+    @Test
+    void aSnapshotWhoseBytesDoNotMatchTheirSha256FailsThePartitionBeforeAnyCapIsWritten() throws Exception {
+        TestSite site = site("north", 3, "south", 0);
+        // The first run stores the snapshot and fails for want of a worker.
+        CapsyncProcess first = manager(site);
+        assertThat(first.waitFor(120)).as(first.output()).isEqualTo(1);
+        jdbc().update("UPDATE CAPSYNC_SNAPSHOT SET CONTENT = ?", (Object) TestSite.bytes(16 * 1024, 99));
+        worker("north");
+
+        CapsyncProcess run = manager(site);
+
+        assertThat(run.waitFor(120)).as(run.output()).isEqualTo(1);
+        assertThat(Files.readString(dir.resolve("worker-1/logs/worker.log"))).contains("snapshot file client.lkp from the repository has sha256");
+        assertThat(site.caps()).allMatch(c -> !Files.exists(site.capFile(c)));
+        assertThat(site.strayFilesAtCaps()).isEmpty();
+    }
+
     static final String HELD = "north_002";
 
     /**
