@@ -114,7 +114,7 @@ final class RegionPartitionHandler implements PartitionHandler {
                     }
                 }
                 for (String region : abandoned) {
-                    log.error("region {}: no worker took its partitions within {}; start a `capsync worker --region {}` "
+                    log.error("region {}: no worker took its partitions within {}; start 'capsync worker --region {}' "
                             + "and run the job again to resume", region, Durations.format(workerTimeout), region);
                 }
             }

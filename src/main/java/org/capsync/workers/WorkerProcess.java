@@ -41,7 +41,8 @@ public final class WorkerProcess {
         JobLogging.configure(home.logs(), "worker", "WARN");
         Broker.check(broker);
         String me = ProcessName.current();
-        try (GracefulStop signals = GracefulStop.install();
+        try (GracefulStop signals = GracefulStop.install("no new partitions; the partition in flight stops after its chunk "
+                + "and goes back to the queue for another worker");
              var context = RepositoryContext.open(home, "worker", threads + regions.size() * 2 + 4, beans -> {
                  beans.registerSingleton("smbCredentials", credentials);
                  beans.registerSingleton("workerThreads", threads);
@@ -89,7 +90,6 @@ public final class WorkerProcess {
                         + " threads); log in " + home.logs().resolve("worker.log"));
                 out.flush();
                 stop.await();
-                log.info("SIGTERM: no new partitions; the partitions in flight stop after their chunk and go back to the queue");
                 listeners.forEach(DefaultMessageListenerContainer::stop);
                 requests.stop();
             } finally {

@@ -311,6 +311,25 @@ class WorkersTest {
         assertThat(site.strayFilesAtCaps()).isEmpty();
     }
 
+    @Test
+    void aJobOnWorkersThatASiteServerOnAnotherHostRunsIsExit4() throws Exception {
+        TestSite site = site("north", 2, "south", 0);
+        // Its first run creates the schema; then what a site server elsewhere holds while it runs the job.
+        CapsyncProcess first = manager(site);
+        assertThat(first.waitFor(120)).as(first.output()).isEqualTo(1);
+        try (var connection = java.sql.DriverManager.getConnection(postgres.jdbcUrl(db), PostgresServer.DB_USER, postgres.password());
+             var claim = connection.prepareStatement("SELECT pg_try_advisory_lock(hashtext('capsync.job:client-lkp'))")) {
+            try (var rs = claim.executeQuery()) {
+                assertThat(rs.next() && rs.getBoolean(1)).isTrue();
+            }
+
+            CapsyncProcess run = manager(site);
+
+            assertThat(run.waitFor(120)).as(run.output()).isEqualTo(4);
+            assertThat(run.err()).contains("another run of job 'client-lkp' is in progress (a site server on another host runs it)");
+        }
+    }
+
     static final String HELD = "north_002";
 
     /**
