@@ -40,7 +40,7 @@ public class ManagerConfiguration {
     PartitionHandler regionPartitionHandler(JobRepository repository, DataSource dataSource, JmsTemplate partitionRequests,
             JdbcTemplate jdbc, JobDefinition job) {
         return new RegionPartitionHandler(repository, dataSource, partitionRequests, new WorkerRegistry(jdbc),
-                job.options().workerTimeout(), Clock.systemUTC());
+                job.options().workerTimeout(), Clock.systemUTC(), PartitionRequest.repositoryOf(jdbc));
     }
 
     @Bean

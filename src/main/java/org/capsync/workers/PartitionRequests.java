@@ -35,10 +35,15 @@ final class PartitionRequests implements MessageListener {
     private final JobRepository repository;
     private final DataSource dataSource;
     private final RemotePartition remotePartition;
+    private final String repositoryId;
+    private final java.util.List<String> regions;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final Set<StepExecution> running = ConcurrentHashMap.newKeySet();
 
-    PartitionRequests(JobRepository repository, DataSource dataSource, RemotePartition remotePartition) {
+    PartitionRequests(JobRepository repository, DataSource dataSource, RemotePartition remotePartition, String repositoryId,
+            java.util.List<String> regions) {
+        this.repositoryId = repositoryId;
+        this.regions = java.util.List.copyOf(regions);
         this.repository = repository;
         this.dataSource = dataSource;
         this.remotePartition = remotePartition;
@@ -58,11 +63,16 @@ final class PartitionRequests implements MessageListener {
         } catch (JMSException e) {
             throw new IllegalStateException("cannot read a partition request", e);
         }
-        StepExecutionRequest request;
+        PartitionRequest request;
         try {
             request = PartitionRequest.decode(text);
         } catch (RuntimeException e) {
             log.warn("dropping a message that is not a partition request: {}", e.getMessage());
+            return;
+        }
+        if (!request.repository().equals(repositoryId)) {
+            log.warn("dropping a request of job {} from another repository ({}, not this worker's {}): give each "
+                    + "repository a broker of its own", request.job(), request.repository(), repositoryId);
             return;
         }
         try {
@@ -76,10 +86,20 @@ final class PartitionRequests implements MessageListener {
         }
     }
 
-    private void handle(StepExecutionRequest request) throws Exception {
-        StepExecution partition = repository.getStepExecution(request.getStepExecutionId());
-        if (partition == null) {
-            log.warn("dropping request for step execution {}: not in the repository", request.getStepExecutionId());
+    private void handle(PartitionRequest message) throws Exception {
+        StepExecutionRequest request = message.step();
+        StepExecution partition;
+        try {
+            partition = repository.getStepExecution(request.getStepExecutionId());
+        } catch (org.springframework.dao.EmptyResultDataAccessException e) {
+            partition = null;
+        }
+        if (partition == null || partition.getJobExecutionId() != message.jobExecutionId()
+                || !partition.getJobExecution().getJobInstance().getJobName().equals(message.job())
+                || !partition.getStepName().startsWith(RemotePartition.STEP + ":")
+                || !regions.contains(RemotePartition.region(partition))) {
+            log.warn("dropping request {}: no such partition of job {} execution {} for regions {} in the repository",
+                    request, message.job(), message.jobExecutionId(), regions);
             return;
         }
         long instanceId = partition.getJobExecution().getJobInstance().getInstanceId();

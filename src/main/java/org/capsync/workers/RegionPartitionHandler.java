@@ -51,9 +51,11 @@ final class RegionPartitionHandler implements PartitionHandler {
     private final WorkerRegistry registry;
     private final Duration workerTimeout;
     private final Clock clock;
+    private final String repositoryId;
 
     RegionPartitionHandler(JobRepository repository, DataSource dataSource, JmsTemplate jms, WorkerRegistry registry,
-            Duration workerTimeout, Clock clock) {
+            Duration workerTimeout, Clock clock, String repositoryId) {
+        this.repositoryId = repositoryId;
         this.repository = repository;
         this.dataSource = dataSource;
         this.jms = jms;
@@ -123,8 +125,10 @@ final class RegionPartitionHandler implements PartitionHandler {
 
     private void send(StepExecution partition, long jobExecutionId) {
         String region = RemotePartition.region(partition);
-        jms.send(Broker.queue(region), session -> session.createTextMessage(PartitionRequest.encode(
-                new StepExecutionRequest(RemotePartition.STEP, partition.getId()), jobExecutionId)));
+        String job = partition.getJobExecution().getJobInstance().getJobName();
+        String text = new PartitionRequest(repositoryId, job, jobExecutionId,
+                new StepExecutionRequest(RemotePartition.STEP, partition.getId())).encode();
+        jms.send(Broker.queue(region), session -> session.createTextMessage(text));
     }
 
     /**

@@ -52,7 +52,8 @@ public final class WorkerProcess {
             DataSource dataSource = context.getBean(DataSource.class);
             WorkerRegistry registry = new WorkerRegistry(context.getBean(JdbcTemplate.class));
             PartitionRequests requests = new PartitionRequests(context.getBean(JobRepository.class), dataSource,
-                    context.getBean(RemotePartition.class));
+                    context.getBean(RemotePartition.class), PartitionRequest.repositoryOf(context.getBean(JdbcTemplate.class)),
+                    regions);
             registry.beat(me, regions, threads);
             ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread thread = new Thread(r, "capsync-heartbeat");

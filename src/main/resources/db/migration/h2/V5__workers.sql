@@ -17,3 +17,10 @@ CREATE TABLE CAPSYNC_WORKER (
     STARTED   TIMESTAMP     NOT NULL,
     HEARTBEAT TIMESTAMP     NOT NULL
 );
+
+-- This repository's identity, carried by every partition request: a broker serving several repositories cannot hand
+-- one repository's request to a worker of another, whose step execution of the same number is another partition.
+CREATE TABLE CAPSYNC_REPOSITORY (
+    ID VARCHAR(36) NOT NULL PRIMARY KEY
+);
+INSERT INTO CAPSYNC_REPOSITORY (ID) VALUES (CAST(RANDOM_UUID() AS VARCHAR(36)));

@@ -103,7 +103,7 @@ class WorkersTest {
 
         CapsyncProcess run = manager(site);
 
-        assertThat(run.waitFor(120)).as(run.output()).isEqualTo(1);
+        assertThat(run.waitFor(120)).as(diagnostics(site, run)).isEqualTo(1);
         assertThat(run.output()).contains("region east: no worker took its partitions within 3s");
         assertThat(site.caps().stream().filter(c -> c.startsWith("east")).filter(c -> Files.exists(site.capFile(c)))).isEmpty();
 
@@ -278,7 +278,8 @@ class WorkersTest {
              var connection = factory.createConnection()) {
             var session = connection.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
             session.createProducer(session.createQueue("capsync.partitions.north"))
-                    .send(session.createTextMessage("distributeWorker " + partition + " " + execution));
+                    .send(session.createTextMessage(jdbc.queryForObject("SELECT ID FROM CAPSYNC_REPOSITORY", String.class)
+                            + " client-lkp " + execution + " distributeWorker " + partition));
         }
 
         Path log = dir.resolve("worker-0/logs/worker.log");
@@ -484,6 +485,19 @@ class WorkersTest {
 
     JdbcTemplate jdbc() {
         return new JdbcTemplate(new DriverManagerDataSource(postgres.jdbcUrl(db), PostgresServer.DB_USER, postgres.password()));
+    }
+
+    /** What a failed assertion shows: the process's output, then the job's log and every worker's. */
+    String diagnostics(TestSite site, CapsyncProcess run) {
+        StringBuilder s = new StringBuilder(run.output());
+        try (var logs = Files.find(dir, 6, (p, a) -> p.toString().endsWith(".log") && p.getParent().endsWith("logs"))) {
+            for (Path log : logs.toList()) {
+                s.append("\n--- ").append(log).append('\n').append(Files.readString(log));
+            }
+        } catch (IOException e) {
+            s.append("\n(logs: ").append(e).append(')');
+        }
+        return s.toString();
     }
 
     static String executionId(CapsyncProcess run) {
