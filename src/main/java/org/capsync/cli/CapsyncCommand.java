@@ -38,7 +38,7 @@ class CapsyncCommand implements Callable<Integer> {
      * one invoked, when the command line names one).
      */
     static final List<Class<?>> SUBCOMMANDS = List.of(RunCommand.class, DemoCommand.class, HistoryCommand.class,
-            ShowCommand.class, CapsCommand.class, VerifyCommand.class, PurgeCommand.class, ReportCommand.class,
+            ShowCommand.class, CapsCommand.class, VerifyCommand.class, PurgeCommand.class, ReportCommand.class, WorkerCommand.class,
             HelpCommand.class, AutoComplete.GenerateCompletion.class, HoldOpenCommand.class);
 
     /** Commands that work on the whole command tree: {@code help COMMAND}, the completion script. */

@@ -65,7 +65,7 @@ class DemoCommand extends Subcommand {
         try (ClientSimulator brief = ClientSimulator.hold(site.capFile(DemoSite.BRIEFLY_HELD), Duration.ofMinutes(1));
              ClientSimulator held = ClientSimulator.hold(site.capFile(DemoSite.HELD), Duration.ofMinutes(5));
              BriefHolder letGo = BriefHolder.releaseAfterRefusal(brief, home, job.name(), DemoSite.BRIEFLY_HELD, Duration.ofSeconds(3))) {
-            summary = RunCommand.runHolding(lock, environment, home, job, caps, SmbCredentials.GUEST, false, false, (done, history) -> {
+            summary = RunCommand.runHolding(lock, environment, home, job, caps, SmbCredentials.GUEST, false, false, null, (done, history) -> {
             });
         }
         environment.out().println();

@@ -69,13 +69,16 @@ class HistoryCommand extends ListingSubcommand {
                 Column.right("failed", "FAILED"),
                 unfinished || !forTable ? Column.right("remaining", "TO DO") : Column.dataOnly("remaining"),
                 Column.right("restartOf", "RESTART OF"),
-                Column.dataOnly("exitMessage")));
+                Column.dataOnly("exitMessage"),
+                // In the table only when some execution ran on several workers; a local run's is its own process.
+                executions.stream().anyMatch(e -> e.workers().size() > 1) && forTable
+                        ? Column.left("workers", "WORKERS") : Column.dataOnly("workers")));
         Listing report = new Listing(columns);
         for (Execution e : executions) {
             var duration = e.duration(now);
             report.row(e.executionId(), e.job(), e.instanceId(), e.status(), e.start(), e.end(),
                     duration == null ? null : duration.toMillis(), e.copied(), e.unchanged(), e.skipped(), e.failed(),
-                    e.remaining(), e.restartOf(), e.exitMessage());
+                    e.remaining(), e.restartOf(), e.exitMessage(), String.join(" ", e.workers()));
         }
         return report;
     }

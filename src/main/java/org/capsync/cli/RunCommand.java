@@ -111,7 +111,10 @@ class RunCommand extends Subcommand {
             SourceFiles.resolve(definition);
             // Checked before anything starts: a credentials file others can read is refused with exit 2.
             SmbCredentials credentials = SmbCredentials.resolve(definition, environment.env());
-            return run(environment, environment.home().ensureExists(), definition, caps, credentials, startNew, quiet, (summary, repository) -> {
+            CapsyncHome home = environment.home();
+            // Typed Object: a local run must not load the broker's classes, not even to verify this method.
+            Object broker = definition.options().workers() ? DistributedRun.check(definition, environment.env(), home) : null;
+            return run(environment, home.ensureExists(), definition, caps, credentials, startNew, quiet, broker, (summary, repository) -> {
                 reporting.afterRun(started, summary, repository);
                 reported.set(true);
             }).exitCode();
@@ -143,13 +146,13 @@ class RunCommand extends Subcommand {
     /**
      * Runs the job and prints its summary line, last; a SIGTERM meanwhile stops it gracefully with the same exit code.
      * On a terminal a progress bar shows meanwhile (see {@link ConsoleMode}). {@code afterRun} sees the summary and the
-     * repository before the summary line is printed.
+     * repository before the summary line is printed. {@code broker}: the broker settings of a job on workers, else null.
      */
     static RunSummary run(CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps,
-            SmbCredentials credentials, boolean startNew, boolean quiet, BiConsumer<RunSummary, HistoryQueries> afterRun)
-            throws Exception {
+            SmbCredentials credentials, boolean startNew, boolean quiet, Object broker,
+            BiConsumer<RunSummary, HistoryQueries> afterRun) throws Exception {
         try (RunLock lock = RunLock.acquire(home, job.name())) {
-            return runHolding(lock, environment, home, job, caps, credentials, startNew, quiet, afterRun);
+            return runHolding(lock, environment, home, job, caps, credentials, startNew, quiet, broker, afterRun);
         }
     }
 
@@ -158,21 +161,29 @@ class RunCommand extends Subcommand {
      * is released once the job is done (closing it again is harmless).
      */
     static RunSummary runHolding(RunLock lock, CliEnvironment environment, CapsyncHome home, JobDefinition job, CapList caps,
-            SmbCredentials credentials, boolean startNew, boolean quiet, BiConsumer<RunSummary, HistoryQueries> afterRun)
-            throws Exception {
+            SmbCredentials credentials, boolean startNew, boolean quiet, Object broker,
+            BiConsumer<RunSummary, HistoryQueries> afterRun) throws Exception {
+        boolean onWorkers = broker != null;
+        Class<?>[] configurations = onWorkers ? DistributedRun.configurations()
+                : new Class<?>[] {DistributionJobConfiguration.class};
         ConsoleMode mode = ConsoleMode.choose(environment.terminal(), quiet);
         JobLogging.configure(home.logs(), job.name(), mode.attemptsThreshold());
         try (GracefulStop stop = GracefulStop.install()) {
             RunSummary summary;
             try (// The sessions the first CAPs need are opened while Spring and the repository start.
-                 SmbSessions smb = new SmbSessions(credentials, job.smbConnections()).connectAhead(firstSmbShares(caps, job.threads()));
+                 SmbSessions smb = new SmbSessions(credentials, job.smbConnections())
+                         .connectAhead(onWorkers ? List.of() : firstSmbShares(caps, job.threads()));
                  var context = RepositoryGate.openForRun(home, READERS_WAIT, () -> RepositoryContext.open(home, job.name(),
                          job.threads() + 4, beans -> {
                              beans.registerSingleton("jobDefinition", job);
                              beans.registerSingleton("capList", caps);
                              beans.registerSingleton("smbCredentials", credentials);
                              beans.registerSingleton("smbSessions", smb);
-                         }, DistributionJobConfiguration.class))) {
+                             if (onWorkers) {
+                                 DistributedRun.register(beans, broker);
+                             }
+                         }, configurations));
+                 AutoCloseable claim = onWorkers ? DistributedRun.claim(context, job.name()) : () -> { }) {
                 if (home.repositoryLocation().shared()) {
                     new JobSites(context.getBean(JdbcTemplate.class)).claim(job.name(), JobSites.thisSite(environment.env()));
                 }

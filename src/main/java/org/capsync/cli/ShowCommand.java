@@ -85,7 +85,8 @@ class ShowCommand extends ListingSubcommand {
                 Column.millis("durationMs", "TOOK"),
                 Column.dataOnly("start"),
                 Column.dataOnly("end"),
-                Column.left("error", "ERROR")));
+                Column.left("error", "ERROR"),
+                Column.dataOnly("worker")));
         if (withLog) {
             columns.add(Column.nestedList("attemptLog"));
         }
@@ -98,6 +99,7 @@ class ShowCommand extends ListingSubcommand {
             values.add(p.start());
             values.add(p.end());
             values.add(p.error());
+            values.add(p.worker());
             if (withLog) {
                 List<Map<String, Object>> log = new ArrayList<>();
                 for (PairOutcome.Attempt a : p.attemptLog()) {

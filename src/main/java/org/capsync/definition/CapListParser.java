@@ -16,7 +16,7 @@ import org.apache.commons.csv.CSVRecord;
 import org.capsync.definition.SmbLocation;
 
 /**
- * Reads a CAP list: CSV with a header {@code name,path} (optional {@code enabled}), {@code #} comments and blank
+ * Reads a CAP list: CSV with a header {@code name,path} (optional {@code enabled} and {@code region}), {@code #} comments and blank
  * lines, UTF-8 with or without BOM, LF or CRLF. CAP names are unique, ignoring case, as share names are on Windows.
  *
  * <p>Two enabled CAPs must not be one folder: their writers would work on the same files at once. Refused here are the
@@ -28,7 +28,9 @@ import org.capsync.definition.SmbLocation;
  */
 public final class CapListParser {
 
-    private static final List<String> COLUMNS = List.of("name", "path", "enabled");
+    private static final List<String> COLUMNS = List.of("name", "path", "enabled", "region");
+    /** A region names a queue on the broker: kept to characters every broker and file name accepts. */
+    private static final java.util.regex.Pattern REGION = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
             .setCommentMarker('#')
             .setIgnoreEmptyLines(true)
@@ -90,7 +92,7 @@ public final class CapListParser {
                             "header line 'name,path' missing (first line is '" + String.join(",", record.toList()) + "')");
                 }
                 throw new DefinitionException(file, line,
-                        "unknown column '" + record.get(i).trim() + "' (columns: name, path, enabled)");
+                        "unknown column '" + record.get(i).trim() + "' (columns: name, path, enabled, region)");
             }
             if (columns.put(column, i) != null) {
                 throw new DefinitionException(file, line, "column '" + column + "' given twice");
@@ -111,6 +113,7 @@ public final class CapListParser {
         String name = field(record, columns.get("name"));
         String path = field(record, columns.get("path"));
         String enabled = columns.containsKey("enabled") ? field(record, columns.get("enabled")) : "";
+        String region = columns.containsKey("region") ? field(record, columns.get("region")) : "";
         if (name.isEmpty()) {
             throw new DefinitionException(file, line, "CAP name is blank");
         }
@@ -129,7 +132,13 @@ public final class CapListParser {
             }
         }
         checkRecordable(file, line, name, path);
-        return new Cap(name, path, enabled(file, line, enabled), line);
+        if (region.isEmpty()) {
+            region = Cap.DEFAULT_REGION;
+        } else if (!REGION.matcher(region).matches()) {
+            throw new DefinitionException(file, line,
+                    "CAP '" + name + "': region '" + region + "' must be letters, digits, '.', '_' or '-' (at most 64)");
+        }
+        return new Cap(name, path, enabled(file, line, enabled), line, region);
     }
 
     /** What identifies a CAP's folder: equal keys are provably one folder (see the class comment). */

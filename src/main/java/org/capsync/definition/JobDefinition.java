@@ -1,6 +1,7 @@
 package org.capsync.definition;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -43,10 +44,18 @@ public record JobDefinition(
      * @param onFailure   command run when the job fails, or null
      * @param onSkips     command run when the job completes with CAPs not current, or null
      * @param smbConnections connections per SMB server, or null for the default that goes with {@code threads}
+     * @param workers     the job's partitions run on {@code capsync worker} processes, through the broker
+     * @param workerTimeout how long a region may wait for a worker, and a worker may go without recording progress
      */
     public record Options(Path credentials, boolean lockToken, Path metricsDir, String onFailure, String onSkips,
-            Integer smbConnections) {
-        public static final Options NONE = new Options(null, false, null, null, null, null);
+            Integer smbConnections, boolean workers, Duration workerTimeout) {
+
+        public static final Duration DEFAULT_WORKER_TIMEOUT = Duration.ofMinutes(2);
+        public static final Options NONE = new Options(null, false, null, null, null);
+
+        public Options(Path credentials, boolean lockToken, Path metricsDir, String onFailure, String onSkips) {
+            this(credentials, lockToken, metricsDir, onFailure, onSkips, null, false, DEFAULT_WORKER_TIMEOUT);
+        }
     }
 
     /**

@@ -35,7 +35,8 @@ public final class JobFileParser {
     private static final int MAX_TARGET_LENGTH = 1000;
     private static final Pattern JOB_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Set<String> KEYS = Set.of("name", "source", "files", "caps", "target", "retry", "threads",
-            "credentials", "lock-token", "metrics", "on-failure", "on-skips", "smb-connections");
+            "credentials", "lock-token", "metrics", "on-failure", "on-skips", "smb-connections", "workers",
+            "worker-timeout");
     private static final Set<String> RETRY_KEYS = Set.of("attempts", "delay", "multiplier", "max-delay");
     static final int MAX_THREADS = 256;
     static final int MAX_SMB_CONNECTIONS = 64;
@@ -78,7 +79,10 @@ public final class JobFileParser {
                 keys.containsKey("on-failure") ? scalar(file, keys.get("on-failure").getValueNode()) : null,
                 keys.containsKey("on-skips") ? scalar(file, keys.get("on-skips").getValueNode()) : null,
                 keys.containsKey("smb-connections")
-                        ? positiveInt(file, keys.get("smb-connections"), "smb-connections", MAX_SMB_CONNECTIONS) : null);
+                        ? positiveInt(file, keys.get("smb-connections"), "smb-connections", MAX_SMB_CONNECTIONS) : null,
+                keys.containsKey("workers") && bool(file, keys.get("workers"), "workers"),
+                keys.containsKey("worker-timeout") ? workerTimeout(file, keys.get("worker-timeout"))
+                        : JobDefinition.Options.DEFAULT_WORKER_TIMEOUT);
         Map<String, Integer> lines = new LinkedHashMap<>();
         keys.forEach((key, tuple) -> lines.put(key, line(tuple.getKeyNode())));
         return new JobDefinition(file, name, source, files, caps, target, retry, threads, options, lines);
@@ -215,6 +219,16 @@ public final class JobFileParser {
         }
         throw new DefinitionException(file, line(node),
                 key + " must be a duration from 0s to 1h such as 500ms, 2s or 1m, not '" + value + "'");
+    }
+
+    /** At least a second: a worker records progress at every chunk, and its heartbeat every second. */
+    private static Duration workerTimeout(Path file, NodeTuple tuple) {
+        Duration d = duration(file, tuple, "worker-timeout");
+        if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new DefinitionException(file, line(tuple.getValueNode()),
+                    "worker-timeout must be a duration from 1s to 1h such as 30s or 2m, not '" + scalar(file, tuple.getValueNode()) + "'");
+        }
+        return d;
     }
 
     private static int line(NodeTuple tuple) {

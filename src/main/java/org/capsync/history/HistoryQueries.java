@@ -121,6 +121,13 @@ public final class HistoryQueries {
                 .query((ResultSet rs) -> {
                     counts.computeIfAbsent(rs.getLong(1), k -> new HashMap<>()).put(rs.getString(2), rs.getInt(3));
                 });
+        Map<Long, List<String>> workers = new HashMap<>();
+        jdbc.sql("SELECT DISTINCT JOB_EXECUTION_ID, WORKER FROM CAPSYNC_PAIR WHERE JOB_EXECUTION_ID IN (:ids) "
+                        + "AND WORKER IS NOT NULL ORDER BY JOB_EXECUTION_ID, WORKER")
+                .param("ids", ids)
+                .query((ResultSet rs) -> {
+                    workers.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getString(2));
+                });
         // A completed run has nothing left by definition; only the latest execution of an unfinished run is asked.
         List<Long> openInstances = rows.stream().filter(r -> r.latest() && !r.status().startsWith("COMPLETED"))
                 .map(ExecutionRow::instanceId).distinct().toList();
@@ -139,7 +146,7 @@ public final class HistoryQueries {
             executions.add(new Execution(r.id(), r.job(), r.instanceId(), r.status(), r.start(), r.end(),
                     c.getOrDefault("COPIED", 0), c.getOrDefault("UNCHANGED", 0), c.getOrDefault("SKIPPED", 0),
                     c.getOrDefault("FAILED", 0), r.latest() ? remaining.getOrDefault(r.instanceId(), 0) : 0,
-                    r.restartOf(), r.exitMessage()));
+                    r.restartOf(), r.exitMessage(), workers.getOrDefault(r.id(), List.of())));
         }
         return executions;
     }
@@ -150,7 +157,7 @@ public final class HistoryQueries {
      */
     public List<PairOutcome> handledBy(long executionId, boolean withAttempts) {
         List<PairOutcome> pairs = jdbc.sql("""
-                SELECT p.PAIR_ID, p.CAP_NAME, p.FILE_NAME, p.STATUS, p.JOB_EXECUTION_ID, p.BYTES, p.SHA256,
+                SELECT p.PAIR_ID, p.CAP_NAME, p.FILE_NAME, p.STATUS, p.JOB_EXECUTION_ID, p.BYTES, p.SHA256, p.WORKER,
                        a.LAST_NO, a.TOOK, a.FIRST_STARTED, l.STARTED AS LAST_STARTED, l.DURATION_MS AS LAST_TOOK,
                        l.RESULT AS LAST_RESULT, l.REASON AS LAST_REASON
                 FROM (SELECT PAIR_ID, MAX(ATTEMPT) AS LAST_NO, SUM(DURATION_MS) AS TOOK, MIN(STARTED) AS FIRST_STARTED
@@ -173,7 +180,8 @@ public final class HistoryQueries {
                             status, rs.getInt("LAST_NO"), written, finishedHere && success ? rs.getString("SHA256") : null,
                             rs.getLong("TOOK"), instant(rs, "FIRST_STARTED"),
                             lastStarted == null ? null : lastStarted.plusMillis(rs.getLong("LAST_TOOK")),
-                            success ? null : rs.getString("LAST_REASON"), List.of());
+                            success ? null : rs.getString("LAST_REASON"), List.of(),
+                            finishedHere ? rs.getString("WORKER") : null);
                 })
                 .list();
         if (!withAttempts || pairs.isEmpty()) {

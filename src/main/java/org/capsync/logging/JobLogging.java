@@ -80,6 +80,9 @@ public final class JobLogging {
         logger(context, "capsync", Level.INFO, consoleProblems, file);
         logger(context, "com.hierynomus", Level.WARN, file);
         logger(context, "net.engio", Level.WARN, file);
+        // A job on workers: the broker client and Spring's JMS listeners retry by themselves; capsync says what matters.
+        logger(context, "org.apache.activemq", Level.WARN, file);
+        logger(context, "org.springframework.jms", Level.WARN, file);
         // Flyway notes that H2 is newer than the version it was verified with; H2 2.x is what capsync supports.
         context.getLogger("org.flywaydb.core.internal.database").setLevel(Level.ERROR);
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

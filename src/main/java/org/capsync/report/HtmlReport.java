@@ -125,6 +125,9 @@ public final class HtmlReport {
     private String runTitle(Run run) {
         StringBuilder s = new StringBuilder("execution ").append(run.executionId()).append(", ").append(run.status());
         s.append(run.restartOf() == null ? ", new run" : ", restart of execution " + run.restartOf());
+        if (!run.workers().isEmpty()) {
+            s.append("\n").append(run.workers().size() == 1 ? "by " : "by workers ").append(String.join(", ", run.workers()));
+        }
         if (run.start() != null) {
             s.append("\n").append(dateTime.format(run.start()));
             if (run.end() != null) {

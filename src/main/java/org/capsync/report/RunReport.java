@@ -17,9 +17,15 @@ public record RunReport(String job, Instant generated, List<Run> runs, List<CapR
      *
      * @param restartOf the execution it resumed, or null for a new run
      * @param status    COMPLETED, COMPLETED_WITH_SKIPS, FAILED, STOPPED, STARTED, ABANDONED
+     * @param workers   the processes ({@code host:pid}) that made its outcomes
      */
     public record Run(long executionId, long instanceId, Long restartOf, Instant start, Instant end, String status,
-            Map<Outcome, Integer> counts) {
+            Map<Outcome, Integer> counts, List<String> workers) {
+
+        public Run(long executionId, long instanceId, Long restartOf, Instant start, Instant end, String status,
+                Map<Outcome, Integer> counts) {
+            this(executionId, instanceId, restartOf, start, end, status, counts, List.of());
+        }
 
         public int count(Outcome outcome) {
             return counts.getOrDefault(outcome, 0);

@@ -84,7 +84,7 @@ public final class RunReports {
             counts.put(Outcome.FAILED, execution.failed());
             counts.put(Outcome.UNFINISHED, unfinished);
             runs.add(new Run(execution.executionId(), execution.instanceId(), execution.restartOf(), execution.start(),
-                    execution.end(), execution.status(), counts));
+                    execution.end(), execution.status(), counts, execution.workers()));
         }
         List<CapRow> rows = new ArrayList<>();
         cellsByCap.forEach((cap, cells) -> rows.add(new CapRow(cap, stale.getOrDefault(cap, List.of()), cells)));

@@ -13,6 +13,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.env.PropertyResolver;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.annotation.Isolation;
 
 /**
  * The job repository for a run: the connection pool, the schema, JDBC, transactions and Spring Batch's JDBC job
@@ -60,6 +61,19 @@ public class RepositoryConfiguration extends JdbcDefaultBatchConfiguration {
             throw e;
         }
         return pool;
+    }
+
+    /**
+     * Spring Batch creates job instances, executions and step executions at SERIALIZABLE. On PostgreSQL that makes
+     * runs of different jobs fail each other (SQLSTATE 40001) when they start together, since every creation reads and
+     * writes the same few tables. SERIALIZABLE never kept two runs of one job apart anyway (Spring Batch checks for a
+     * running execution in a transaction of its own): on one host the job's {@link RunLock} does; across hosts (two
+     * given the same site name) the unique key on {@code (JOB_NAME, JOB_KEY)} refuses a second instance of one run
+     * (see {@link RunCoordinator}).
+     */
+    @Override
+    protected Isolation getIsolationLevelForCreate() {
+        return Isolation.READ_COMMITTED;
     }
 
     @Bean

@@ -19,6 +19,7 @@ import org.capsync.repository.CapsyncHome;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.partition.PartitionHandler;
 import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.scope.context.StepContext;
@@ -93,8 +94,9 @@ public class DistributionJobConfiguration {
 
     @Bean
     RunCoordinator runCoordinator(JobDefinition job, CapList caps, Job distributionJob, JobOperator operator,
-            JobRepository repository, PairStore store, StartedExecution started) {
-        return new RunCoordinator(job, caps, distributionJob, operator, repository, store, started);
+            JobRepository repository, PairStore store, StartedExecution started, ObjectProvider<RecoveryGuard> recoveryGuard) {
+        return new RunCoordinator(job, caps, distributionJob, operator, repository, store, started,
+                recoveryGuard.getIfAvailable(() -> RecoveryGuard.NONE));
     }
 
     @Bean
@@ -105,15 +107,15 @@ public class DistributionJobConfiguration {
     @Bean
     Job distributionJob(JobDefinition job, CapList caps, JobRepository repository, Step snapshotStep, Step planStep,
             Step distributeStep, Step retryStep, PairStore store, CapsyncHome home, StartedExecution started) {
-        return new JobBuilder(job.name(), repository)
+        var flow = new JobBuilder(job.name(), repository)
                 .listener(started)
                 .listener(new RunLog(job, caps, repository, store))
                 .listener(new RunOutcomeListener(store, home))
                 .start(snapshotStep)
                 .next(planStep)
-                .next(distributeStep)
-                .next(retryStep)
-                .build();
+                .next(distributeStep);
+        // On workers a partition retries its own pairs: the site server may not even reach the CAPs.
+        return job.options().workers() ? flow.build() : flow.next(retryStep).build();
     }
 
     @Bean
@@ -127,8 +129,20 @@ public class DistributionJobConfiguration {
         return new StepBuilder("plan", repository).tasklet(new PlanTasklet(job, caps, store), tx).build();
     }
 
+    /**
+     * Local partitions on this process's threads; or, for a job on workers, the partitions handed to the workers of
+     * each region by the {@link PartitionHandler} that the workers' configuration adds.
+     */
     @Bean
-    Step distributeStep(JobDefinition job, JobRepository repository, Step distributeWorker, Partitioner plannedPartitions) {
+    Step distributeStep(JobDefinition job, JobRepository repository, Step distributeWorker, Partitioner plannedPartitions,
+            ObjectProvider<PartitionHandler> remotePartitions) {
+        PartitionHandler remote = remotePartitions.getIfAvailable();
+        if (remote != null) {
+            return new StepBuilder("distribute", repository)
+                    .partitioner(RemotePartition.STEP, plannedPartitions)
+                    .partitionHandler(remote)
+                    .build();
+        }
         var executor = new SimpleAsyncTaskExecutor("capsync-copy-");
         executor.setConcurrencyLimit(job.threads());
         return new StepBuilder("distribute", repository)
@@ -145,8 +159,17 @@ public class DistributionJobConfiguration {
      */
     @Bean
     @Scope(value = STEP, proxyMode = ScopedProxyMode.INTERFACES)
-    Partitioner plannedPartitions(PairStore store) {
-        int planned = store.partitions(currentStep().getJobExecution().getJobInstance().getInstanceId());
+    Partitioner plannedPartitions(PairStore store, JobDefinition job) {
+        long instanceId = currentStep().getJobExecution().getJobInstance().getInstanceId();
+        if (job.options().workers()) {
+            Map<Integer, String> regions = store.partitionRegions(instanceId);
+            return ignoredGridSize -> {
+                Map<String, ExecutionContext> partitions = new HashMap<>();
+                regions.forEach((i, region) -> partitions.put("partition" + i, RemotePartition.context(job, i, region)));
+                return partitions;
+            };
+        }
+        int planned = store.partitions(instanceId);
         return ignoredGridSize -> {
             Map<String, ExecutionContext> partitions = new HashMap<>();
             for (int i = 0; i < planned; i++) {
@@ -161,7 +184,7 @@ public class DistributionJobConfiguration {
     @Bean
     Step distributeWorker(JobRepository repository, PlatformTransactionManager tx, ItemReader<Pair> pendingPairs,
             ItemProcessor<Pair, PairAttempt> attemptProcessor, ItemWriter<PairAttempt> attemptWriter) {
-        return new StepBuilder("distributeWorker", repository)
+        return new StepBuilder(RemotePartition.STEP, repository)
                 .<Pair, PairAttempt>chunk(CHUNK)
                 .transactionManager(tx)
                 .reader(pendingPairs)

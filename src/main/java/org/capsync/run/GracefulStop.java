@@ -21,6 +21,7 @@ public final class GracefulStop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("capsync.run");
     private static final List<String> SIGNALS = List.of("TERM", "INT", "HUP");
 
+    private final String stopping;
     private final AtomicReference<Runnable> stopAction = new AtomicReference<>();
     private final AtomicInteger signals = new AtomicInteger();
     private final List<Previous> previous = new ArrayList<>();
@@ -28,11 +29,17 @@ public final class GracefulStop implements AutoCloseable {
     private record Previous(Signal signal, SignalHandler handler) {
     }
 
-    private GracefulStop() {
+    private GracefulStop(String stopping) {
+        this.stopping = stopping;
     }
 
     public static GracefulStop install() {
-        GracefulStop stop = new GracefulStop();
+        return install("finishing the copies in flight and recording the run as STOPPED; the next run resumes it");
+    }
+
+    /** With {@code stopping}: what the first signal does, for the log. */
+    public static GracefulStop install(String stopping) {
+        GracefulStop stop = new GracefulStop(stopping);
         for (String name : SIGNALS) {
             try {
                 Signal signal = new Signal(name);
@@ -55,8 +62,7 @@ public final class GracefulStop implements AutoCloseable {
             log.warn("SIG{} again: ending now; the next run recovers and resumes this one", signal.getName());
             Runtime.getRuntime().halt(RunSummary.EXIT_FAILED);
         }
-        log.warn("SIG{}: finishing the copies in flight and recording the run as STOPPED; the next run resumes it",
-                signal.getName());
+        log.warn("SIG{}: {}", signal.getName(), stopping);
         action.run();
     }
 

@@ -19,6 +19,7 @@ import org.capsync.copy.SourceFile;
 import org.capsync.copy.TargetFile;
 import org.capsync.definition.Cap;
 import org.capsync.repository.PairStatus;
+import org.capsync.repository.ProcessName;
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
@@ -32,9 +33,16 @@ public class PairStore {
     static final String PAIR_COLUMNS = "PAIR_ID, CAP_NAME, CAP_PATH, TARGET_FOLDER, FILE_NAME, ATTEMPTS";
 
     private final JdbcTemplate jdbc;
+    /** This process ({@link ProcessName}), recorded with every outcome it makes. */
+    private final String worker;
 
     public PairStore(JdbcTemplate jdbc) {
+        this(jdbc, ProcessName.current());
+    }
+
+    public PairStore(JdbcTemplate jdbc, String worker) {
         this.jdbc = jdbc;
+        this.worker = worker;
     }
 
     public static RowMapper<Pair> pairMapper(String jobName) {
@@ -56,12 +64,33 @@ public class PairStore {
     }
 
     public void saveSnapshot(long instanceId, Snapshot snapshot) {
+        saveSnapshot(instanceId, snapshot, false);
+    }
+
+    /** With {@code withContent}, the bytes too: the workers of a distributed job read them from here. */
+    void saveSnapshot(long instanceId, Snapshot snapshot, boolean withContent) {
         List<Object[]> rows = new ArrayList<>();
         for (SourceFile file : snapshot.files().values()) {
+            byte[] content = null;
+            if (withContent) {
+                try {
+                    content = java.nio.file.Files.readAllBytes(file.path());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("cannot read the snapshot of " + file.name(), e);
+                }
+            }
             rows.add(new Object[] {instanceId, file.name(), file.digest().size(), file.digest().sha256(),
-                    Timestamp.from(file.lastModified().toInstant()), file.path().toString()});
+                    Timestamp.from(file.lastModified().toInstant()), file.path().toString(), content});
         }
-        jdbc.batchUpdate("INSERT INTO CAPSYNC_SNAPSHOT (JOB_INSTANCE_ID, FILE_NAME, BYTES, SHA256, LAST_MODIFIED, STORED_AT) VALUES (?, ?, ?, ?, ?, ?)", rows);
+        jdbc.batchUpdate("INSERT INTO CAPSYNC_SNAPSHOT (JOB_INSTANCE_ID, FILE_NAME, BYTES, SHA256, LAST_MODIFIED, STORED_AT, CONTENT) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                rows, new int[] {Types.BIGINT, Types.VARCHAR, Types.BIGINT, Types.VARCHAR, Types.TIMESTAMP, Types.VARCHAR, Types.VARBINARY});
+    }
+
+    /** A snapshot file's bytes as the site server stored them, or null when the run kept them to itself. */
+    byte[] snapshotContent(long instanceId, String fileName) {
+        List<byte[]> content = jdbc.query("SELECT CONTENT FROM CAPSYNC_SNAPSHOT WHERE JOB_INSTANCE_ID = ? AND FILE_NAME = ?",
+                (rs, row) -> rs.getBytes(1), instanceId, fileName);
+        return content.isEmpty() ? null : content.get(0);
     }
 
     public boolean planned(long instanceId) {
@@ -71,21 +100,31 @@ public class PairStore {
 
     /** One PENDING row per (enabled CAP, file), spread round-robin over {@code partitions}. */
     public int plan(long instanceId, String jobName, List<Cap> caps, String folder, List<String> fileNames, int partitions) {
+        return plan(instanceId, jobName, caps, folder, fileNames, partitions, 0);
+    }
+
+    /**
+     * As above, numbering the partitions from {@code firstPartition}: a job on workers plans each region's CAPs into
+     * partitions of their own, so that a partition goes to the workers of one region only.
+     */
+    int plan(long instanceId, String jobName, List<Cap> caps, String folder, List<String> fileNames, int partitions,
+            int firstPartition) {
         int files = fileNames.size();
         int rows = caps.size() * files;
         // Typed setters: JdbcTemplate's Object[] rows look up each parameter's type, which cost more than the insert.
-        jdbc.batchUpdate("INSERT INTO CAPSYNC_PAIR (JOB_INSTANCE_ID, JOB_NAME, PARTITION_NO, CAP_NAME, CAP_PATH, TARGET_FOLDER, FILE_NAME, STATUS, ATTEMPTS) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0)",
+        jdbc.batchUpdate("INSERT INTO CAPSYNC_PAIR (JOB_INSTANCE_ID, JOB_NAME, PARTITION_NO, CAP_NAME, CAP_PATH, TARGET_FOLDER, FILE_NAME, REGION, STATUS, ATTEMPTS) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', 0)",
                 new BatchPreparedStatementSetter() {
                     @Override
                     public void setValues(PreparedStatement ps, int i) throws SQLException {
                         Cap cap = caps.get(i / files);
                         ps.setLong(1, instanceId);
                         ps.setString(2, jobName);
-                        ps.setInt(3, i % partitions);
+                        ps.setInt(3, firstPartition + i % partitions);
                         ps.setString(4, cap.name());
                         ps.setString(5, cap.path());
                         ps.setString(6, folder);
                         ps.setString(7, fileNames.get(i % files));
+                        ps.setString(8, cap.region());
                     }
 
                     @Override
@@ -99,6 +138,16 @@ public class PairStore {
     public int partitions(long instanceId) {
         Integer n = jdbc.queryForObject("SELECT MAX(PARTITION_NO) + 1 FROM CAPSYNC_PAIR WHERE JOB_INSTANCE_ID = ?", Integer.class, instanceId);
         return n == null ? 0 : n;
+    }
+
+    /** The region of each planned partition (a partition's CAPs are all of one region). */
+    Map<Integer, String> partitionRegions(long instanceId) {
+        Map<Integer, String> regions = new java.util.TreeMap<>();
+        jdbc.query("SELECT PARTITION_NO, MIN(REGION) FROM CAPSYNC_PAIR WHERE JOB_INSTANCE_ID = ? GROUP BY PARTITION_NO",
+                (ResultSet rs) -> {
+                    regions.put(rs.getInt(1), rs.getString(2) == null ? org.capsync.definition.Cap.DEFAULT_REGION : rs.getString(2));
+                }, instanceId);
+        return regions;
     }
 
     /**
@@ -119,7 +168,7 @@ public class PairStore {
         }
         jdbc.batchUpdate("UPDATE CAPSYNC_PAIR SET STATUS = ?, ATTEMPTS = ?, BYTES = ?, SHA256 = ?, LAST_ERROR = ?, "
                 + "FIRST_ATTEMPT = COALESCE(FIRST_ATTEMPT, ?), LAST_ATTEMPT = ?, NEXT_ATTEMPT = ?, "
-                + "DURATION_MS = COALESCE(DURATION_MS, 0) + ?, JOB_EXECUTION_ID = ? WHERE PAIR_ID = ?",
+                + "DURATION_MS = COALESCE(DURATION_MS, 0) + ?, JOB_EXECUTION_ID = ?, WORKER = ? WHERE PAIR_ID = ?",
                 new BatchPreparedStatementSetter() {
                     @Override
                     public void setValues(PreparedStatement ps, int i) throws SQLException {
@@ -139,7 +188,8 @@ public class PairStore {
                         }
                         ps.setLong(9, a.outcome().millis());
                         ps.setLong(10, executionId);
-                        ps.setLong(11, a.pair().id());
+                        ps.setString(11, worker);
+                        ps.setLong(12, a.pair().id());
                     }
 
                     @Override
@@ -189,6 +239,20 @@ public class PairStore {
                 .limit(limit)
                 .map(Due::pair)
                 .toList();
+    }
+
+    /** One partition's RETRY pairs due by {@code now}: what a worker retries of the partition it holds. */
+    List<Pair> dueRetriesOf(long instanceId, int partition, String jobName, Instant now, int limit) {
+        return jdbc.query("SELECT " + PAIR_COLUMNS + " FROM CAPSYNC_PAIR WHERE JOB_INSTANCE_ID = ? "
+                + "AND PARTITION_NO = ? AND STATUS = 'RETRY' AND NEXT_ATTEMPT <= ? ORDER BY NEXT_ATTEMPT, PAIR_ID "
+                + "FETCH FIRST " + limit + " ROWS ONLY", pairMapper(jobName), instanceId, partition, Timestamp.from(now));
+    }
+
+    /** When one partition's next RETRY pair is due. */
+    Optional<Instant> nextRetryOf(long instanceId, int partition) {
+        Timestamp t = jdbc.queryForObject("SELECT MIN(NEXT_ATTEMPT) FROM CAPSYNC_PAIR WHERE JOB_INSTANCE_ID = ? "
+                + "AND PARTITION_NO = ? AND STATUS = 'RETRY'", Timestamp.class, instanceId, partition);
+        return Optional.ofNullable(t).map(Timestamp::toInstant);
     }
 
     private record Due(Instant at, Pair pair) {

@@ -1,5 +1,11 @@
 package org.capsync.run;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.capsync.definition.Cap;
 import org.capsync.definition.CapList;
 import org.capsync.definition.JobDefinition;
 import org.slf4j.Logger;
@@ -35,8 +41,24 @@ class PlanTasklet implements Tasklet {
         }
         Snapshot snapshot = store.snapshot(instanceId).orElseThrow(() -> new IllegalStateException("no snapshot for instance " + instanceId));
         var enabled = caps.enabled();
-        int pairs = store.plan(instanceId, job.name(), enabled, job.target(), snapshot.files().keySet().stream().sorted().toList(),
-                Math.max(1, job.threads()));
+        List<String> files = snapshot.files().keySet().stream().sorted().toList();
+        int pairs;
+        if (job.options().workers()) {
+            // Each region's CAPs in partitions of their own (up to `threads` per region), so that only that region's
+            // workers take them.
+            Map<String, List<Cap>> byRegion = new LinkedHashMap<>();
+            enabled.forEach(cap -> byRegion.computeIfAbsent(cap.region(), r -> new ArrayList<>()).add(cap));
+            pairs = 0;
+            int first = 0;
+            for (List<Cap> regionCaps : byRegion.values()) {
+                int partitions = Math.max(1, Math.min(job.threads(), regionCaps.size()));
+                pairs += store.plan(instanceId, job.name(), regionCaps, job.target(), files, partitions, first);
+                first += partitions;
+            }
+            log.info("{} plan: {} regions", job.name(), byRegion.size());
+        } else {
+            pairs = store.plan(instanceId, job.name(), enabled, job.target(), files, Math.max(1, job.threads()));
+        }
         log.info("{} plan: {} CAPs x {} files = {} copies, {} threads", job.name(), enabled.size(), snapshot.files().size(), pairs, job.threads());
         contribution.incrementWriteCount(pairs);
         return RepeatStatus.FINISHED;

@@ -16,6 +16,7 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.dao.DuplicateKeyException;
 
 /**
  * Decides whether {@code capsync run} starts a new instance or resumes the last one, and runs it. Must be called while
@@ -33,9 +34,10 @@ public class RunCoordinator {
     private final PairStore store;
     private final PlannedDefinition planned;
     private final StartedExecution started;
+    private final RecoveryGuard recoveryGuard;
 
     RunCoordinator(JobDefinition definition, CapList caps, Job job, JobOperator operator, JobRepository repository,
-            PairStore store, StartedExecution started) {
+            PairStore store, StartedExecution started, RecoveryGuard recoveryGuard) {
         this.started = started;
         this.definition = definition;
         this.planned = PlannedDefinition.of(definition, caps);
@@ -43,6 +45,7 @@ public class RunCoordinator {
         this.operator = operator;
         this.repository = repository;
         this.store = store;
+        this.recoveryGuard = recoveryGuard;
     }
 
     /**
@@ -112,7 +115,7 @@ public class RunCoordinator {
         if (last != null && last.isRunning()) {
             log.warn("{}: execution {} was left {} by a process that is gone (this run holds the job's lock); recovering it",
                     definition.name(), last.getId(), last.getStatus());
-            last = operator.recover(last);
+            last = recoveryGuard.recover(last, left -> operator.recover(repository.getJobExecution(left.getId())));
         }
         if (last != null && UNFINISHED.contains(last.getStatus())) {
             if (startNew) {
@@ -135,7 +138,17 @@ public class RunCoordinator {
                 .addString(PlannedDefinition.JOB_FILE_PARAMETER, planned.jobFile(), false)
                 .addString(PlannedDefinition.PARAMETER, planned.fingerprint(), false)
                 .toJobParameters();
-        return operator.start(job, parameters);
+        try {
+            return operator.start(job, parameters);
+        } catch (DuplicateKeyException | IllegalStateException failed) {
+            // The run lock is per host: a process on another host with this site's name may have created the same
+            // instance at the same moment (the unique key refuses ours, or Spring Batch finds it already there).
+            if (repository.getJobInstance(definition.name(), parameters) == null) {
+                throw failed;
+            }
+            throw new RunLock.RunInProgress(definition.name(), "a process on another host started run " + runId
+                    + " of it at the same moment");
+        }
     }
 
     private boolean plannedFromThisDefinition(JobExecution last) {

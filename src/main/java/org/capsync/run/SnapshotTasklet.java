@@ -62,7 +62,8 @@ class SnapshotTasklet implements Tasklet {
             files.put(name, new SourceFile(name, copy, digest, modified));
             log.info("{} snapshot {}: {} bytes, sha256 {}", job.name(), name, digest.size(), digest.sha256());
         }
-        store.saveSnapshot(instanceId, new Snapshot(files));
+        // A job on workers stores the bytes too: its workers read the snapshot from the repository.
+        store.saveSnapshot(instanceId, new Snapshot(files), job.options().workers());
         return RepeatStatus.FINISHED;
     }
 }

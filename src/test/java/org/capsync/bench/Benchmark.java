@@ -73,6 +73,7 @@ public final class Benchmark {
                 case 5 -> bench.hundredThousand();
                 case 6 -> bench.history();
                 case 7 -> bench.installedStartUp();
+                case 8 -> bench.workers();
                 default -> throw new IllegalArgumentException("no figure " + figure);
             }
         }
@@ -345,6 +346,25 @@ public final class Benchmark {
                 System.out.println("  failed: " + e);
                 table.add(new String[] {"4", what, "failed", "", "", e.toString()});
             }
+        }
+    }
+
+    /**
+     * Figure 8: a job on workers, 200 CAPs behind the latency proxy of figure 4 in one region, 1 worker against 3 (each
+     * with the same threads). Only when asked for ({@code run.sh 8}): it needs Samba, PostgreSQL and the Artemis
+     * distribution the test build unpacks.
+     */
+    private void workers() {
+        heading("7", "a job on workers: 200 CAPs on Samba behind a proxy adding 10 ms each way, 1 worker vs 3 (4 threads each)");
+        String what = "200 CAPs over SMB, +10 ms each way, on workers: 1 worker / 3 workers, process start to exit";
+        try {
+            WorkersBench.Result r = new WorkersBench(work.resolve("workers"), app).run(200, 10, reps);
+            double speedUp = r.oneWorker() / r.threeWorkers();
+            row("7", what, ms(r.oneWorker()) + " / " + ms(r.threeWorkers()), "", speedUp, Double.NaN,
+                    "3 workers faster than 1: " + (speedUp > 1 ? "met" : "NOT met"));
+        } catch (Exception | AssertionError e) {
+            System.out.println("  failed: " + e);
+            table.add(new String[] {"7", what, "failed", "", "", e.toString()});
         }
     }
 

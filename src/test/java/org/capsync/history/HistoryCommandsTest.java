@@ -153,8 +153,9 @@ class HistoryCommandsTest {
         var parsed = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(new StringReader(csv.out()));
         List<CSVRecord> records = parsed.getRecords();
         assertThat(parsed.getHeaderNames()).containsExactly("executionId", "job", "instanceId", "status", "start", "end",
-                "durationMs", "copied", "unchanged", "skipped", "failed", "remaining", "restartOf", "exitMessage");
+                "durationMs", "copied", "unchanged", "skipped", "failed", "remaining", "restartOf", "exitMessage", "workers");
         assertThat(records).hasSize(4);
+        assertThat(records.get(1).get("workers")).as("a local run's outcomes are made by its own process, host:pid").matches("[^ ]+:\\d+");
         assertThat(records.get(1).get("executionId")).isEqualTo(Long.toString(run3));
         assertThat(records.get(1).get("restartOf")).isEqualTo(Long.toString(run2));
         assertThat(records.get(1).get("status")).isEqualTo("COMPLETED_WITH_SKIPS");
@@ -192,6 +193,8 @@ class HistoryCommandsTest {
         assertThat(copied.path("sha256").asText()).hasSize(64);
         assertThat(copied.path("error").isNull()).isTrue();
         assertThat(time(copied.path("end"))).isAfterOrEqualTo(time(copied.path("start")));
+        assertThat(copied.path("worker").asText()).as("the run's own process for a local run")
+                .isEqualTo(org.capsync.repository.ProcessName.current());
 
         JsonNode skipped = row(pairs, "cap", "CAP_003");
         assertThat(skipped.path("status").asText()).isEqualTo("SKIPPED");

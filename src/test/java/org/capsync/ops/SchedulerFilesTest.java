@@ -180,6 +180,50 @@ class SchedulerFilesTest {
         assertThat(lines.get(lines.size() - 1)).isEqualTo("exit /b %ERRORLEVEL%");
     }
 
+    @Test
+    void theWorkersSystemdUnitRunsALongLivedWorkerStoppedBySigtermAndRestartedOnFailure() throws Exception {
+        Map<String, Map<String, List<String>>> service = unit(JOBS.resolve("capsync-worker.service"));
+
+        Map<String, List<String>> s = service.get("Service");
+        assertThat(s.get("Type")).containsExactly("exec");
+        assertThat(s.get("ExecStart")).singleElement().asString().contains("/capsync worker").contains("--region");
+        assertThat(s.get("Environment")).anyMatch(v -> v.startsWith("CAPSYNC_HOME="));
+        assertThat(s.get("EnvironmentFile")).singleElement().asString().doesNotStartWith("-");
+        assertThat(s.get("KillSignal")).containsExactly("SIGTERM");
+        assertThat(s.get("Restart")).containsExactly("on-failure");
+        assertThat(words(s.get("RestartPreventExitStatus"))).containsExactly("2");
+        assertThat(s).containsKeys("TimeoutStopSec", "User", "RestartSec");
+        assertThat(service.get("Install").get("WantedBy")).containsExactly("multi-user.target");
+        Path analyze = Path.of("/usr/bin/systemd-analyze");
+        if (Files.isExecutable(analyze)) {
+            Path units = Files.createDirectories(dir.resolve("worker-units"));
+            TestSite.write(units.resolve("capsync-worker.service"), Files.readString(JOBS.resolve("capsync-worker.service"))
+                    .replace("/opt/capsync/capsync worker", "/bin/true worker")
+                    .replace("EnvironmentFile=/etc/capsync/worker.env", "EnvironmentFile=-/etc/capsync/worker.env"));
+            Process verify = new ProcessBuilder(analyze.toString(), "verify", units.resolve("capsync-worker.service").toString())
+                    .redirectErrorStream(true).start();
+            String output = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(verify.waitFor()).as(output).isZero();
+        }
+    }
+
+    @Test
+    void theWorkersWindowsWiringStartsAtBootRunsWithoutTimeLimitAndCallsTheWorkerWrapper() throws Exception {
+        Document task = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(JOBS.resolve("capsync-worker.task.xml").toFile());
+        XPath xpath = XPathFactory.newInstance().newXPath();
+        assertThat(text(xpath, task, "Triggers/BootTrigger/Enabled")).isEqualTo("true");
+        assertThat(text(xpath, task, "Settings/ExecutionTimeLimit")).isEqualTo("PT0S");
+        assertThat(text(xpath, task, "Settings/MultipleInstancesPolicy")).isEqualTo("IgnoreNew");
+        assertThat(text(xpath, task, "Settings/RestartOnFailure/Count")).isNotEmpty();
+        assertThat(text(xpath, task, "Actions/Exec/Command")).endsWith("\\jobs\\run-capsync-worker.cmd");
+
+        String text = Files.readString(JOBS.resolve("run-capsync-worker.cmd"));
+        assertThat(text.replace("\r\n", "")).doesNotContain("\n");
+        List<String> lines = text.lines().toList();
+        assertThat(lines).contains("call \"%~dp0..\\capsync.cmd\" worker %CAPSYNC_WORKER_REGIONS% %*");
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("exit /b %ERRORLEVEL%");
+    }
+
     /** jobs/run-client-lkp.sh as installed: in APP/jobs, beside a launcher APP/capsync (here: the classes under test). */
     private Path installedCopy() throws IOException {
         Path app = Files.createDirectories(dir.resolve("app"));

@@ -227,6 +227,77 @@ class PostgresRepositoryTest {
         }
     }
 
+    /**
+     * Twenty site servers' first runs on one empty database, released at the same moment: each process waits at the
+     * repository gate (held here like a history query would) until all twenty are started, so their schema
+     * migrations and job creations overlap. At Spring Batch's default SERIALIZABLE isolation some of them failed with
+     * SQLSTATE 40001 ("could not serialize access").
+     */
+    @Test
+    void twentySiteServersFirstRunsStartingAtTheSameMomentAllSucceed() throws Exception {
+        String db = newDatabase();
+        int count = 20;
+        List<TestSite> sites = new java.util.ArrayList<>();
+        List<RepositoryGate> gates = new java.util.ArrayList<>();
+        List<CapsyncProcess> runs = new java.util.ArrayList<>();
+        try {
+            for (int i = 1; i <= count; i++) {
+                TestSite site = TestSite.withCaps(dir.resolve("site" + i), 2).jobName(String.format("client-lkp-%02d", i)).threads(1);
+                sites.add(site);
+                gates.add(RepositoryGate.forReading(site.capsyncHome().ensureExists(), Duration.ZERO));
+            }
+            assertThat(gates).allMatch(RepositoryGate::held);
+            // Twenty JVMs on a small machine: one GC thread each.
+            Map<String, String> env = new java.util.HashMap<>(postgres.env(db));
+            env.put("JAVA_TOOL_OPTIONS", "-XX:+UseSerialGC");
+            for (TestSite site : sites) {
+                runs.add(CapsyncProcess.run(site, env, "run", site.jobFile().toString()));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (!runs.stream().allMatch(r -> r.output().contains("waiting for a history query"))) {
+                assertThat(System.nanoTime()).as("every run waiting at the gate; %d are; one that is not says: %s",
+                        runs.stream().filter(r -> r.output().contains("waiting for a history query")).count(),
+                        runs.stream().filter(r -> !r.output().contains("waiting for a history query")).findFirst()
+                                .map(CapsyncProcess::output).orElse("")).isLessThan(deadline);
+                assertThat(runs).as("no run ended before the start").allMatch(CapsyncProcess::isAlive);
+                Thread.sleep(100);
+            }
+            gates.forEach(RepositoryGate::close);
+
+            List<String> failures = new java.util.ArrayList<>();
+            // Generous: twenty JVMs share the machine's cores; a run that hangs still fails the test with its log.
+            long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            for (int i = 0; i < count; i++) {
+                CapsyncProcess run = runs.get(i);
+                int exit;
+                try {
+                    exit = run.waitFor(Duration.ofNanos(Math.max(1, end - System.nanoTime())));
+                } catch (AssertionError hung) {
+                    failures.add(sites.get(i).jobName() + " did not end: " + hung.getMessage() + "\n" + jobLogTail(sites.get(i)));
+                    continue;
+                }
+                String last = new Cli.Result(exit, run.out(), run.err()).lastLine();
+                if (exit != 0 || !last.startsWith(sites.get(i).jobName() + ": 2 copied, 0 unchanged, 0 skipped, 0 failed")) {
+                    failures.add(sites.get(i).jobName() + " exit " + exit + ": " + last + "\n" + run.err());
+                }
+            }
+            assertThat(failures).as("%d of %d failed", failures.size(), count).isEmpty();
+        } finally {
+            gates.forEach(RepositoryGate::close);
+            runs.forEach(CapsyncProcess::close);
+        }
+
+        JdbcTemplate jdbc = jdbc(db);
+        assertThat(jdbc.queryForObject("SELECT COUNT(DISTINCT JOB_NAME) FROM BATCH_JOB_INSTANCE", Integer.class)).isEqualTo(count);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION WHERE STATUS = 'COMPLETED'", Integer.class)).isEqualTo(count);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM CAPSYNC_PAIR WHERE STATUS = 'COPIED'", Integer.class)).isEqualTo(2 * count);
+        for (TestSite site : sites) {
+            for (String cap : site.caps()) {
+                assertThat(site.capBytes(cap)).isEqualTo(site.sourceBytes());
+            }
+        }
+    }
+
     @Test
     void theMetricsOfARunWithASkippedCapAreReadFromTheSharedRepository() throws Exception {
         String db = newDatabase();
@@ -288,6 +359,15 @@ class PostgresRepositoryTest {
         assertThat(result.out() + result.err()).doesNotContain("not-the-Secret-4711").doesNotContain(postgres.password());
         assertThat(site.strayFilesAtCaps()).isEmpty();
         assertThat(site.capFile("CAP_001")).doesNotExist();
+    }
+
+    private static String jobLogTail(TestSite site) {
+        try {
+            List<String> lines = Files.readAllLines(site.home().resolve("logs").resolve(site.jobName() + ".log"));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (java.io.IOException e) {
+            return "(no job log: " + e + ")";
+        }
     }
 
     private static String newDatabase() {

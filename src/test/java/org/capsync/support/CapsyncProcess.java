@@ -129,6 +129,11 @@ public final class CapsyncProcess implements AutoCloseable {
         kill();
     }
 
+    /** The JVM's process id: what {@code host:pid} in the repository names. */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

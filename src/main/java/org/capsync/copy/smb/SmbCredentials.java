@@ -63,6 +63,19 @@ public record SmbCredentials(String domain, String user, String password, String
                 "environment " + ENV_USER);
     }
 
+    /** From the environment variables alone (a worker has no job file), else guest. */
+    public static SmbCredentials fromEnvironment(Map<String, String> env) {
+        String user = blankToNull(env.get(ENV_USER));
+        if (user == null) {
+            if (blankToNull(env.get(ENV_PASSWORD)) != null) {
+                throw new DefinitionException(Path.of("environment"), ENV_PASSWORD + " is set but " + ENV_USER + " is not");
+            }
+            return GUEST;
+        }
+        return withDomainFromUser(env.getOrDefault(ENV_DOMAIN, ""), user, env.getOrDefault(ENV_PASSWORD, ""),
+                "environment " + ENV_USER);
+    }
+
     /** Reads a credentials file after checking that nobody but its owner can read it. */
     public static SmbCredentials fromFile(Path file) {
         refuseIfOthersCanRead(file);
