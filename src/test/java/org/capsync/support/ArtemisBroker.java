@@ -2,8 +2,6 @@ package org.capsync.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real ActiveMQ Artemis broker process for one test class: Artemis's own {@code artemis create} makes an instance in a
@@ -67,7 +62,7 @@ public final class ArtemisBroker implements AutoCloseable {
         Path artemis = distribution(distributions.toAbsolutePath());
         ArtemisBroker broker;
         try {
-            broker = new ArtemisBroker(Files.createTempDirectory("capsync-artemis-"), freePort(),
+            broker = new ArtemisBroker(Files.createTempDirectory("capsync-artemis-"), TestServices.freePort(),
                     HexFormat.of().formatHex(new SecureRandom().generateSeed(12)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -80,7 +75,7 @@ public final class ArtemisBroker implements AutoCloseable {
         } catch (RuntimeException | IOException e) {
             String why = e.getMessage() + "\n" + broker.logTail();
             broker.close();
-            unavailable("the Artemis broker did not start: " + why);
+            TestServices.unavailable("the Artemis broker did not start: " + why);
             throw new IllegalStateException("unreachable");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -95,7 +90,7 @@ public final class ArtemisBroker implements AutoCloseable {
                     .filter(d -> Files.isRegularFile(d.resolve("bin/artemis")))
                     .max(Comparator.naturalOrder()).orElse(null);
             if (dist == null) {
-                unavailable("no Artemis distribution under " + distributions.toAbsolutePath()
+                TestServices.unavailable("no Artemis distribution under " + distributions.toAbsolutePath()
                         + " (the build unpacks it in its process-test-classes phase)");
             }
             return dist;
@@ -240,22 +235,6 @@ public final class ArtemisBroker implements AutoCloseable {
             process.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void unavailable(String why) {
-        if ("true".equals(System.getenv("CI"))) {
-            Assertions.fail(why + " (CI=true: a missing service fails the build)");
-        }
-        Assumptions.abort(why);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -2,8 +2,6 @@ package org.capsync.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +23,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -55,7 +51,7 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
     public void beforeAll(ExtensionContext context) throws Exception {
         bin = findBinaries();
         if (bin == null) {
-            unavailable("PostgreSQL server binaries (initdb, pg_ctl) not found; install the postgresql package");
+            TestServices.unavailable("PostgreSQL server binaries (initdb, pg_ctl) not found; install the postgresql package");
         }
         asOtherUser = "root".equals(System.getProperty("user.name"));
         if (asOtherUser) {
@@ -72,7 +68,7 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
         run(List.of(bin.resolve("initdb").toString(), "-D", data().toString(), "-U", DB_USER, "--auth=scram-sha-256",
                 "--pwfile=" + passwordFile, "--encoding=UTF8", "--locale=C"), 120);
         Files.delete(passwordFile);
-        port = freePort();
+        port = TestServices.freePort();
         // No Unix socket (its default folder belongs to the system's server); fsync off: the tests' data is disposable.
         Files.writeString(data().resolve("postgresql.conf"), "\n# capsync test server\nport = " + port
                 + "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\nfsync = off\nmax_connections = 200\n",
@@ -159,13 +155,6 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
                 .findFirst().orElse(null);
     }
 
-    private static void unavailable(String why) {
-        if ("true".equals(System.getenv("CI"))) {
-            Assertions.fail(why + " (CI=true: a missing service fails the build)");
-        }
-        Assumptions.abort(why);
-    }
-
     private static void ensureOsUser() throws IOException, InterruptedException {
         if (exec(List.of("id", "-u", OS_USER)) == 0) {
             return;
@@ -174,7 +163,7 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
                 "--shell", "/usr/sbin/nologin", OS_USER));
         // Another test JVM may have created it at the same moment.
         if (code != 0 && exec(List.of("id", "-u", OS_USER)) != 0) {
-            unavailable("PostgreSQL refuses to run as root and the user " + OS_USER + " cannot be created (useradd exit " + code + ")");
+            TestServices.unavailable("PostgreSQL refuses to run as root and the user " + OS_USER + " cannot be created (useradd exit " + code + ")");
         }
     }
 
@@ -218,12 +207,6 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         return process.waitFor();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     private static void deleteTree(Path root) {

@@ -3,7 +3,6 @@ package org.capsync.support;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,7 +41,7 @@ public final class SambaServer implements AutoCloseable {
         this.base = base;
         this.conf = base.resolve("smb.conf");
         this.shares = shares;
-        this.port = freePort();
+        this.port = TestServices.freePort();
     }
 
     public static Builder in(Path base) {
@@ -325,15 +324,6 @@ public final class SambaServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
