@@ -1,6 +1,7 @@
 package org.capsync;
 
 import org.capsync.cli.CapsyncCli;
+import org.capsync.logging.LogbackWithoutSearch;
 import org.capsync.repository.RepositoryConfiguration;
 import org.capsync.repository.RepositoryDatabase;
 import org.springframework.boot.SpringBootConfiguration;
@@ -17,6 +18,7 @@ import org.springframework.context.annotation.Import;
 public class CapsyncApplication {
 
     public static void main(String[] args) {
+        LogbackWithoutSearch.choose();
         RepositoryDatabase.confineToLoopback();
         System.exit(CapsyncCli.execute(args));
     }

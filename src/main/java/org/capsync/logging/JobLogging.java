@@ -2,23 +2,21 @@ package org.capsync.logging;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.logging.ConsoleHandler;
-import java.util.logging.Handler;
+import java.util.function.Supplier;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.filter.ThresholdFilter;
-import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.util.FileSize;
 import org.slf4j.LoggerFactory;
-import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * capsync's Logback configuration, built in code (an XML configuration loads Logback's XML configurator and the JDK's
@@ -53,11 +51,7 @@ public final class JobLogging {
      * @param attemptsThreshold the console's level for the attempts' lines (INFO or WARN)
      */
     public static void configure(Path folder, String name, String attemptsThreshold) {
-        if (!SLF4JBridgeHandler.isInstalled() && jdkLoggingAsShipped()) {
-            // As Spring Boot does, unless the JDK's logging was configured otherwise.
-            SLF4JBridgeHandler.removeHandlersForRootLogger();
-            SLF4JBridgeHandler.install();
-        }
+        JdkLoggingToSlf4j.chooseUnlessConfigured();
         configure((LoggerContext) LoggerFactory.getILoggerFactory(), folder.resolve(name).toString(), attemptsThreshold);
     }
 
@@ -65,13 +59,6 @@ public final class JobLogging {
     static void configure(LoggerContext context, String path, String attemptsThreshold) {
         context.stop();
         context.reset();
-        if (SLF4JBridgeHandler.isInstalled()) {
-            // JDK loggers follow Logback's levels, so they do not build records that nobody logs.
-            LevelChangePropagator propagator = new LevelChangePropagator();
-            propagator.setResetJUL(true);
-            propagator.setContext(context);
-            context.addListener(propagator);
-        }
         Appender<ILoggingEvent> consoleAttempts = console(context, "CONSOLE_ATTEMPTS", attemptsThreshold);
         Appender<ILoggingEvent> consoleProblems = console(context, "CONSOLE_PROBLEMS", "WARN");
         Appender<ILoggingEvent> file = file(context, path);
@@ -100,10 +87,7 @@ public final class JobLogging {
      * exists, and nowhere otherwise (a command is not what creates {@code CAPSYNC_HOME}).
      */
     public static void configureForCommand(Path folder) {
-        if (!SLF4JBridgeHandler.isInstalled() && jdkLoggingAsShipped()) {
-            SLF4JBridgeHandler.removeHandlersForRootLogger();
-            SLF4JBridgeHandler.install();
-        }
+        JdkLoggingToSlf4j.chooseUnlessConfigured();
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.stop();
         context.reset();
@@ -113,14 +97,14 @@ public final class JobLogging {
         capsync.setLevel(Level.INFO);
         context.getLogger("org.flywaydb.core.internal.database").setLevel(Level.ERROR);
         if (Files.isDirectory(folder)) {
-            root.addAppender(file(context, folder.resolve("capsync").toString()));
+            // Opened when something is logged: most commands log nothing, and the rolling file costs a tenth of
+            // their start.
+            FileOnFirstEvent file = new FileOnFirstEvent(() -> file(context, folder.resolve("capsync").toString()));
+            file.setContext(context);
+            file.start();
+            root.addAppender(file);
         }
         context.start();
-    }
-
-    private static boolean jdkLoggingAsShipped() {
-        Handler[] handlers = java.util.logging.Logger.getLogger("").getHandlers();
-        return handlers.length == 0 || handlers.length == 1 && handlers[0] instanceof ConsoleHandler;
     }
 
     private static Appender<ILoggingEvent> console(LoggerContext context, String name, String threshold) {
@@ -171,6 +155,35 @@ public final class JobLogging {
         logger.setAdditive(false);
         for (Appender<ILoggingEvent> appender : appenders) {
             logger.addAppender(appender);
+        }
+    }
+
+    /** A file appender made when the first event arrives. */
+    private static final class FileOnFirstEvent extends AppenderBase<ILoggingEvent> {
+
+        private final Supplier<Appender<ILoggingEvent>> opening;
+        private Appender<ILoggingEvent> file;
+
+        FileOnFirstEvent(Supplier<Appender<ILoggingEvent>> opening) {
+            this.opening = opening;
+            setName("FILE");
+        }
+
+        @Override
+        protected void append(ILoggingEvent event) {
+            // AppenderBase.doAppend holds this appender's lock: one file, however many threads log at once.
+            if (file == null) {
+                file = opening.get();
+            }
+            file.doAppend(event);
+        }
+
+        @Override
+        public void stop() {
+            if (file != null) {
+                file.stop();
+            }
+            super.stop();
         }
     }
 }
