@@ -25,7 +25,7 @@ public final class CapsyncCli {
     }
 
     public static int execute(CliEnvironment environment, String... args) {
-        // Before any library logs: Logback's own default would print every INFO line on stdout.
+        // Before any library logs: what they log goes to the home's log file, never to stdout.
         JobLogging.configureForCommand(new CapsyncHome(CapsyncHome.rootFromEnvironment(environment.env())).logs());
         CommandLine cli = new CommandLine(new CapsyncCommand(), new CommandFactory(environment));
         // Before the settings below: picocli applies them to the subcommands present when they are set.
@@ -50,6 +50,9 @@ public final class CapsyncCli {
      * every start (docs/performance.md, "Costs the code avoids"), which a run or a query has no use for.
      */
     static List<Class<?>> subcommandsFor(String... args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            return List.of();
+        }
         if (args.length > 0) {
             for (Class<?> subcommand : CapsyncCommand.SUBCOMMANDS) {
                 CommandLine.Command command = subcommand.getAnnotation(CommandLine.Command.class);

@@ -9,15 +9,13 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Properties;
 
-import org.springframework.batch.core.SpringBatchVersion;
-import org.springframework.boot.SpringBootVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.IVersionProvider;
 
 /**
  * {@code capsync --version}: capsync's version, the commit it was built from (git.properties, written by the build in a
  * git checkout) and when it was built (build-info.properties, every Maven build), and what it runs on — what a bug
- * report needs.
+ * report needs. Read from the build's files: asking Spring Batch would load it, which this command has no use for.
  */
 class VersionProvider implements IVersionProvider {
 
@@ -36,8 +34,8 @@ class VersionProvider implements IVersionProvider {
             "capsync " + (version == null ? "(development build)" : version) + ", " + source + ", built " + buildTime(build),
             "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ", "
                     + System.getProperty("java.home") + ")",
-            "Spring Batch " + SpringBatchVersion.getVersion() + ", Spring Boot " + SpringBootVersion.getVersion()
-                    + ", picocli " + CommandLine.VERSION
+            "Spring Batch " + build.getProperty("build.spring-batch.version", "?") + ", Spring Boot "
+                    + build.getProperty("build.spring-boot.version", "?") + ", picocli " + CommandLine.VERSION
         };
     }
 
