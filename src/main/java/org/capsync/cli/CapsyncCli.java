@@ -12,6 +12,7 @@ import org.capsync.repository.RepositoryLocation;
 import org.capsync.repository.RepositoryProblems;
 import org.capsync.run.RunLock;
 import org.capsync.run.RunSummary;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /** Builds the command line with its subcommands and maps every failure to capsync's documented exit codes. */
@@ -34,9 +35,15 @@ public final class CapsyncCli {
         cli.setErr(environment.err());
         cli.setParameterExceptionHandler(new UsageErrors());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            int code = exitCode(e);
+            if (code != RunSummary.EXIT_USAGE) {
+                // The one line goes to stderr; the whole trace to the log file only (capsync.log, or a run's job log):
+                // outside "capsync", whose lines a run also shows on its console.
+                LoggerFactory.getLogger(CapsyncCli.class).error("capsync {} ended with exit {}", args[0], code, e);
+            }
             commandLine.getErr().println("capsync: " + message(e));
             commandLine.getErr().flush();
-            return exitCode(e);
+            return code;
         });
         int code = cli.execute(args);
         environment.out().flush();

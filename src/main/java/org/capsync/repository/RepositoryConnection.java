@@ -101,7 +101,8 @@ public final class RepositoryConnection implements AutoCloseable {
             return new RepositoryConnection(gate, dataSource);
         } catch (SQLException e) {
             gate.close();
-            throw new IllegalStateException("cannot open the job repository " + home.repository() + ": " + e.getMessage(), e);
+            throw RepositoryProblems.naming(new IllegalStateException(
+                    "cannot open the job repository " + home.repository() + ": " + e.getMessage(), e), location);
         } catch (RuntimeException e) {
             gate.close();
             throw e;

@@ -1,9 +1,9 @@
 package org.capsync.repository;
 
+import java.io.EOFException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 
-import org.capsync.repository.RepositoryPassword;
 
 /**
  * Says in one line why the job repository could not be used: the usual cause is another program holding the H2 file
@@ -68,7 +68,9 @@ public final class RepositoryProblems {
         if (location instanceof RepositoryLocation.EmbeddedH2 h2) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 String message = String.valueOf(t.getMessage());
-                if (message.contains("File corrupted") || message.contains("is not a valid H2 database")) {
+                // A truncated file reads as an unexpected end, whether opened for writing or read-only.
+                if (message.contains("File corrupted") || message.contains("is not a valid H2 database")
+                        || t instanceof EOFException) {
                     return new Damaged(h2.folder().resolve("capsync.mv.db"), firstLine(message), e);
                 }
             }

@@ -64,6 +64,32 @@ class RepositoryTroubleTest {
     }
 
     /**
+     * The commands that read the history, on the same broken file: one line on stderr naming it, exit 1, nothing but
+     * their documented output on stdout, and the whole trace in CAPSYNC_HOME/logs/capsync.log.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("troubles")
+    void aBrokenRepositoryIsOneLineForEveryHistoryCommand(String name, String file, Consumer<TestSite> breakIt,
+            Consumer<TestSite> repair) throws Exception {
+        TestSite site = TestSite.withCaps(dir, 1);
+        assertThat(Cli.run(site, "run", "job.yml").exitCode()).isZero();
+        breakIt.accept(site);
+
+        for (List<String> command : List.of(List.of("history"), List.of("show", "1", "--json"),
+                List.of("caps", site.jobName()), List.of("report", site.jobName(), "--html", dir.resolve("report.html").toString()))) {
+            try (CapsyncProcess query = CapsyncProcess.run(site, command.toArray(String[]::new))) {
+                assertThat(query.waitFor(Duration.ofSeconds(60))).as(command + "\n" + query.output()).isEqualTo(1);
+                assertThat(query.err().strip().lines()).as(command + "\n" + query.output()).hasSize(1);
+                assertThat(query.err()).as(command.toString()).contains(file).contains("damaged")
+                        .doesNotContain("Exception:");
+                assertThat(query.out()).as(command.toString()).isEmpty();
+            }
+        }
+        assertThat(Files.readString(site.home().resolve("logs/capsync.log")))
+                .contains("capsync history ended with exit 1").contains("\tat org.capsync.");
+    }
+
+    /**
      * The disk under CAPSYNC_HOME fills during a run (a file-size limit on the process makes the repository's file
      * unable to grow): the run's summary line (FAILED) is still the last line on stdout, one line on stderr says what
      * to do, and once there is room the next run recovers the execution and copies.
