@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.capsync.support.Repository;
 
@@ -55,7 +57,7 @@ public final class Benchmark {
             figures.add(Integer.parseInt(args[i]));
         }
         if (figures.isEmpty()) {
-            figures.addAll(List.of(1, 2, 3, 4, 5, 6, 7));
+            figures.addAll(List.of(1, 2, 3, 4, 5, 6, 7, 9));
         }
         double scale = Double.parseDouble(env("BENCH_SCALE", "1"));
         int reps = Integer.parseInt(env("BENCH_REPS", "3"));
@@ -74,6 +76,7 @@ public final class Benchmark {
                 case 6 -> bench.history();
                 case 7 -> bench.installedStartUp();
                 case 8 -> bench.workers();
+                case 9 -> bench.interactiveCommands();
                 default -> throw new IllegalArgumentException("no figure " + figure);
             }
         }
@@ -391,19 +394,13 @@ public final class Benchmark {
     /** Figure 6: a run's process time with 1,000 past executions of the job, next to one with almost none. */
     private void history() throws Exception {
         heading("6", "new run's start with 1,000 past executions vs with 1");
-        int caps = 20;
-        int past = (int) Math.max(10, 1000 * Double.parseDouble(env("BENCH_SCALE", "1")));
-        BenchSite site = new BenchSite(work.resolve("history"));
+        int caps = PAST_CAPS;
+        int past = pastExecutions();
+        BenchSite site = pastSite();
         Path job = site.job(caps);
-        site.newSource(1);
         Path fresh = site.root().resolve("home-fresh");
-        Path full = site.root().resolve("home-" + past);
+        Path full = homeWithPast(site, past);
         CapsyncRun.run(app, fresh, Map.of(), "run", job.toString()).expect(0, "failed (execution");
-        if (!Files.exists(full)) {
-            long start = System.nanoTime();
-            fillHistory(full, job, past);
-            System.out.printf("  %d executions recorded in %.0f s%n", past, (System.nanoTime() - start) / 1e9);
-        }
         Samples few = new Samples(), many = new Samples();
         for (int rep = 0; rep < Math.max(7, reps); rep++) {
             few.add(CapsyncRun.run(app, fresh, Map.of(), "run", job.toString()).expect(0, caps + " unchanged").millis());
@@ -412,6 +409,75 @@ public final class Benchmark {
         System.out.printf("  with ~1 past execution: %s%n  with %d: %s%n", few, past, many);
         row("6", "run of " + caps + " CAPs with " + past + " past executions (median)", ms(many.median()),
                 ms(few.median()) + " (history of 1)", many.median() / few.median(), 1.2, "≤ 1.2×");
+    }
+
+    /**
+     * Figure 9: the commands people type, on a repository of 1,000 runs (figure 6's), each next to a bare JVM started
+     * with the JVM options of src/main/dist/bin/capsync, alternated so that load hits both alike.
+     */
+    private void interactiveCommands() throws Exception {
+        heading("9", "interactive commands on a repository of 1,000 runs vs a bare JVM with the launcher's options");
+        int past = pastExecutions();
+        BenchSite site = pastSite();
+        Path full = homeWithPast(site, past);
+        // A run first: it makes the start-up archive and leaves the repository as a nightly run does.
+        CapsyncRun run = CapsyncRun.run(app, full, Map.of(), "run", site.job(PAST_CAPS).toString()).expect(0, "(execution");
+        Matcher execution = Pattern.compile("\\(execution (\\d+),").matcher(run.summary());
+        if (!execution.find()) {
+            throw new IllegalStateException("no execution in '" + run.summary() + "'");
+        }
+        String job = "bench-" + PAST_CAPS;
+        List<List<String>> commands = List.of(List.of("--version"), List.of("history", job),
+                List.of("show", execution.group(1)), List.of("caps", job), List.of("verify", "--help"));
+        for (List<String> command : commands) {
+            Samples capsync = new Samples(), bare = new Samples();
+            for (int rep = 0; rep < Math.max(7, reps); rep++) {
+                capsync.add(CapsyncRun.run(app, full, Map.of(), command.toArray(String[]::new)).expect(0, "").millis());
+                bare.add(bareJvm());
+            }
+            String line = String.join(" ", command);
+            System.out.printf("  capsync %s: %s%n  bare JVM: %s%n", line, capsync, bare);
+            row("9", "capsync " + line + ", " + past + " runs recorded, start to exit (median of " + capsync.size() + ")",
+                    ms(capsync.median()), ms(bare.median()) + " (bare JVM)", capsync.median() / bare.median(), 3.0,
+                    "≤ 3× a bare JVM");
+        }
+    }
+
+    private static final int PAST_CAPS = 20;
+
+    private int pastExecutions() {
+        return (int) Math.max(10, 1000 * Double.parseDouble(env("BENCH_SCALE", "1")));
+    }
+
+    private BenchSite pastSite() throws IOException {
+        BenchSite site = new BenchSite(work.resolve("history"));
+        site.job(PAST_CAPS);
+        site.newSource(1);
+        return site;
+    }
+
+    /** The home of figures 6 and 9, {@code past} executions of the job recorded, filled once and kept. */
+    private Path homeWithPast(BenchSite site, int past) throws IOException, InterruptedException {
+        Path full = site.root().resolve("home-" + past);
+        if (!Files.exists(full)) {
+            long start = System.nanoTime();
+            fillHistory(full, site.job(PAST_CAPS), past);
+            System.out.printf("  %d executions recorded in %.0f s%n", past, (System.nanoTime() - start) / 1e9);
+        }
+        return full;
+    }
+
+    /** Milliseconds from start to exit of {@link BareJvm} with the options src/main/dist/bin/capsync gives the JVM. */
+    private double bareJvm() throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-Xlog:disable", "-Xlog:all=warning:stderr", "-Djfr.unsupported.vm=true",
+                "-XX:+UseSerialGC", "-cp", app.resolve("target/test-classes").toString(), BareJvm.class.getName())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("the bare JVM failed");
+        }
+        return (System.nanoTime() - start) / 1e6;
     }
 
     private void fillHistory(Path home, Path job, int runs) throws IOException, InterruptedException {
