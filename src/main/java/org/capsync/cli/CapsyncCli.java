@@ -29,22 +29,16 @@ public final class CapsyncCli {
         // Before any library logs: what they log goes to the home's log file, never to stdout.
         JobLogging.configureForCommand(new CapsyncHome(CapsyncHome.rootFromEnvironment(environment.env())).logs());
         CommandLine cli = new CommandLine(new CapsyncCommand(), new CommandFactory(environment));
-        // Before the settings below: picocli applies them to the subcommands present when they are set.
-        subcommandsFor(args).forEach(cli::addSubcommand);
+        // Before the settings below: picocli applies them to the subcommands present when they are set. No lambda or
+        // method reference on a picocli type anywhere on this path: linking one at the archive's dump makes the JDK
+        // leave picocli's (Java 5) classes out of the start-up archive, and reading them from the jar costs every start.
+        for (Class<?> subcommand : subcommandsFor(args)) {
+            cli.addSubcommand(subcommand);
+        }
         cli.setOut(environment.out());
         cli.setErr(environment.err());
         cli.setParameterExceptionHandler(new UsageErrors());
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            int code = exitCode(e);
-            if (code != RunSummary.EXIT_USAGE) {
-                // The one line goes to stderr; the whole trace to the log file only (capsync.log, or a run's job log):
-                // outside "capsync", whose lines a run also shows on its console.
-                LoggerFactory.getLogger(CapsyncCli.class).error("capsync {} ended with exit {}", args[0], code, e);
-            }
-            commandLine.getErr().println("capsync: " + message(e));
-            commandLine.getErr().flush();
-            return code;
-        });
+        cli.setExecutionExceptionHandler(new OneLineFailures(args.length > 0 ? args[0] : ""));
         int code = cli.execute(args);
         environment.out().flush();
         environment.err().flush();
@@ -90,6 +84,21 @@ public final class CapsyncCli {
             return e.getMessage();
         }
         return RepositoryProblems.describe(e);
+    }
+
+    /** A command's failure: one line on stderr, the whole trace in the log file only, the documented exit code. */
+    private record OneLineFailures(String command) implements CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+            int code = exitCode(e);
+            if (code != RunSummary.EXIT_USAGE) {
+                // Outside "capsync", whose lines a run also shows on its console: capsync.log, or a run's job log.
+                LoggerFactory.getLogger(CapsyncCli.class).error("capsync {} ended with exit {}", command, code, e);
+            }
+            commandLine.getErr().println("capsync: " + message(e));
+            commandLine.getErr().flush();
+            return code;
+        }
     }
 
     /** Instantiates commands with the environment, so no command reads statics. */
