@@ -216,6 +216,28 @@ class WorkersTest {
     }
 
     @Test
+    void aSiteServerGivenSigtermStopsTheRunItsWorkersFinishTheirChunkAndTheNextRunCompletesIt() throws Exception {
+        TestSite site = slowSite(6);
+        CapsyncProcess worker = worker("north");
+        try (CreationCounter creations = new CreationCounter(site);
+             ClientSimulator client = ClientSimulator.hold(site.capFile(HELD), Duration.ofMinutes(2))) {
+            CapsyncProcess run = manager(site);
+            awaitRetryAfterFirstChunk(run);
+
+            run.signal("TERM");
+
+            assertThat(run.waitFor(60)).as(run.output()).isEqualTo(1);
+            assertThat(lastLine(run)).as(run.output()).matches("client-lkp: .* \\(execution \\d+, STOPPED\\)");
+            assertThat(worker.isAlive()).as("the worker serves the next run").isTrue();
+            assertThat(site.strayFilesAtCaps()).as("no temp file left").isEmpty();
+            client.close();
+            CapsyncProcess again = manager(site);
+            assertThat(again.waitFor(120)).as(again.output()).isEqualTo(0);
+            assertEveryCapCurrentAndWrittenOnce(site, creations);
+        }
+    }
+
+    @Test
     void aFileHeldAtARemoteCapIsRetriedThenSkippedAsInALocalRun() throws Exception {
         TestSite site = site("north", 3, "south", 0).retry("{ attempts: 3, delay: 200ms, multiplier: 2, max-delay: 1s }");
         writeRegions(site);
