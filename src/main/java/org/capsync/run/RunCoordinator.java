@@ -14,7 +14,9 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException;
 import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.launch.JobRestartException;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.dao.DuplicateKeyException;
 
@@ -123,7 +125,21 @@ public class RunCoordinator {
                 operator.abandon(last);
             } else if (plannedFromThisDefinition(last)) {
                 log.info("{}: restarting execution {} ({}), resuming where it stopped", definition.name(), last.getId(), last.getStatus());
-                return operator.restart(last);
+                try {
+                    return operator.restart(last);
+                } catch (JobRestartException e) {
+                    // SimpleJobOperator.restart reports any failure of the launch, a repository that went away
+                    // included, as "Illegal state (only happens on a race condition): job execution already running";
+                    // the cause is what happened, and what the one-line error must name.
+                    if (e.getCause() instanceof JobExecutionAlreadyRunningException) {
+                        throw new RunLock.RunInProgress(definition.name(), "a process on another host resumed execution "
+                                + last.getId() + " at the same moment");
+                    }
+                    if (e.getCause() instanceof Exception cause) {
+                        throw cause;
+                    }
+                    throw e;
+                }
             } else {
                 // Resuming would copy the pairs of another definition (another job file of the same name, a CAP
                 // added or removed since): its exit code would not speak for the CAPs of the job given now.
