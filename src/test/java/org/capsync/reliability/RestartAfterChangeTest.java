@@ -39,6 +39,21 @@ class RestartAfterChangeTest {
                             + site.capRoot("CAP_002") + ",true\n");
                     return site;
                 }),
+                change("a CAP removed from the list", true, site -> {
+                    TestSite.write(site.capsFile(), "name,path\nCAP_002," + site.capRoot("CAP_002") + "\n");
+                    return site;
+                }),
+                change("another source folder", true, site -> {
+                    copy(site.root().resolve("inbox/client.lkp"), site.root().resolve("inbox2/client.lkp"));
+                    replace(site.jobFile(), "source: inbox", "source: inbox2");
+                    return site;
+                }),
+                change("a CAP's path changed", true, site -> {
+                    Path moved = site.root().resolve("moved/CAP_002");
+                    mkdirs(moved.resolve("clidata.box"));
+                    TestSite.write(site.capsFile(), "name,path\nCAP_001," + site.capRoot("CAP_001") + "\nCAP_002," + moved + "\n");
+                    return site;
+                }),
                 change("another target folder", true, site -> {
                     replace(site.jobFile(), "target: clidata.box", "target: clidata.new");
                     site.caps().forEach(cap -> mkdirs(site.capRoot(cap).resolve("clidata.new")));
@@ -65,8 +80,10 @@ class RestartAfterChangeTest {
 
         assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
         for (String cap : now.caps()) {
-            if (name.equals("a CAP disabled") && cap.equals("CAP_001")) {
-                assertThat(Files.readAllBytes(now.capFile(cap))).as("a disabled CAP was written").containsExactly(1);
+            if ((name.equals("a CAP disabled") || name.equals("a CAP removed from the list")) && cap.equals("CAP_001")) {
+                assertThat(Files.readAllBytes(now.capFile(cap))).as("a CAP not in the job now was written").containsExactly(1);
+            } else if (name.equals("a CAP's path changed") && cap.equals("CAP_002")) {
+                assertThat(Files.readAllBytes(now.root().resolve("moved/CAP_002/clidata.box/client.lkp"))).isEqualTo(now.sourceBytes());
             } else {
                 Path target = name.equals("another target folder")
                         ? now.capRoot(cap).resolve("clidata.new/client.lkp") : now.capFile(cap);
@@ -91,6 +108,15 @@ class RestartAfterChangeTest {
 
     private static Arguments change(String name, boolean startsNew, UnaryOperator<TestSite> change) {
         return Arguments.of(name, startsNew, change);
+    }
+
+    private static void copy(Path from, Path to) {
+        try {
+            Files.createDirectories(to.getParent());
+            Files.copy(from, to);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void mkdirs(Path folder) {
