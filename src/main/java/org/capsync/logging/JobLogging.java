@@ -65,6 +65,8 @@ public final class JobLogging {
 
         logger(context, "capsync.attempts", Level.DEBUG, consoleAttempts, file);
         logger(context, "capsync", Level.INFO, consoleProblems, file);
+        // What an on-failure / on-skips command printed: on the console too (cron mails it), before the summary.
+        logger(context, "capsync.hook", Level.INFO, console(context, "CONSOLE_HOOKS", "INFO"), file);
         logger(context, "com.hierynomus", Level.WARN, file);
         logger(context, "net.engio", Level.WARN, file);
         // A job on workers: the broker client and Spring's JMS listeners retry by themselves; capsync says what matters.

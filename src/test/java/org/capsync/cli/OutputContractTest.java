@@ -63,6 +63,8 @@ class OutputContractTest {
         for (String line : lines) {
             assertThat(line).as("a run's stdout: its console lines (HH:mm:ss ...) and the summary").matches("\\d\\d:\\d\\d:\\d\\d (?!\\d).*|client-lkp: .*");
         }
+        // The on-skips hook's output: logged line by line on the console, before the summary (docs/monitoring.md).
+        assertThat(lines.subList(0, lines.size() - 1)).anyMatch(line -> line.matches("\\d\\d:\\d\\d:\\d\\d .*on-skips> hook said skips"));
         Matcher execution = Pattern.compile("\\(execution (\\d+),").matcher(run);
         assertThat(execution.find()).isTrue();
 
@@ -73,10 +75,14 @@ class OutputContractTest {
         json(site, "caps", "client-lkp", "--json");
         json(site, "verify", "job.yml", "--json");
         json(site, "purge", "--older-than", "90d", "--dry-run", "--json");
+        java.nio.file.Path html = site.root().resolve("report.html");
+        assertThat(stdout(site, 0, "report", "client-lkp", "--html", html.toString()).strip())
+                .matches("client-lkp: report on 1 executions, 3 CAPs, 1 not current: " + Pattern.quote(html.toString()));
         String csv = stdout(site, 3, "verify", "job.yml", "--csv");
         assertThat(csv.lines().findFirst().orElse("")).as(csv).doesNotContain(" INFO ").contains(",");
         assertThat(csv).doesNotContainPattern(RAW_LOGBACK);
 
+        json(site, "purge", "--older-than", "90d", "--json");
         // Bad input after the job file was read: exit 2, and the on-failure hook's output is no raw Logback line.
         String refused = stdout(site, 2, "run", "job.yml", "--threads", "0");
         assertThat(refused).doesNotContainPattern(RAW_LOGBACK).doesNotContain("INFO");
