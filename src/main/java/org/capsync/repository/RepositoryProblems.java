@@ -68,14 +68,24 @@ public final class RepositoryProblems {
         if (location instanceof RepositoryLocation.EmbeddedH2 h2) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 String message = String.valueOf(t.getMessage());
-                // A truncated file reads as an unexpected end, whether opened for writing or read-only.
+                // A truncated file reads as an unexpected end of the file itself (H2 names it in an IO Exception);
+                // an end of a connection to another process's auto-server is not damage and must not be called so.
                 if (message.contains("File corrupted") || message.contains("is not a valid H2 database")
-                        || t instanceof EOFException) {
+                        || message.contains(".mv.db") && causedByEof(t)) {
                     return new Damaged(h2.folder().resolve("capsync.mv.db"), firstLine(message), e);
                 }
             }
         }
         return e;
+    }
+
+    private static boolean causedByEof(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof EOFException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The embedded repository's file cannot be read: what it is, and what to do. */
