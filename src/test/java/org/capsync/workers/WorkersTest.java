@@ -20,6 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.capsync.demo.ClientSimulator;
 import org.capsync.support.ArtemisBroker;
 import org.capsync.support.CapsyncProcess;
@@ -234,6 +239,41 @@ class WorkersTest {
             CapsyncProcess again = manager(site);
             assertThat(again.waitFor(120)).as(again.output()).isEqualTo(0);
             assertEveryCapCurrentAndWrittenOnce(site, creations);
+        }
+    }
+
+    /**
+     * Artemis hands a request back at once and dead-letters it after 10 deliveries unless the broker is set up as
+     * docs/workers.md says (as the test broker is): a request given back more than ten times is still there for the
+     * region's worker, and the run completes.
+     */
+    @Test
+    void aRequestGivenBackMoreThanTenTimesIsStillCopiedByAWorker() throws Exception {
+        TestSite site = site("north", 2, "south", 0).threads(1).extraJobLines("workers: true\nworker-timeout: 90s\n");
+        writeRegions(site);
+        CapsyncProcess run = manager(site);
+        int deliveries = 0;
+        try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(broker.url(), broker.user(), broker.password());
+             Connection connection = factory.createConnection()) {
+            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer consumer = session.createConsumer(session.createQueue("capsync.partitions.north"));
+            connection.start();
+            // A consumer that takes the request and dies before it is done, as a worker killed eleven times would.
+            while (deliveries < 11) {
+                Message request = consumer.receive(30_000);
+                assertThat(request).as("delivery %d of the request\n%s", deliveries + 1, run.output()).isNotNull();
+                deliveries = request.getIntProperty("JMSXDeliveryCount");
+                session.rollback();
+            }
+        }
+        assertThat(run.isAlive()).as(run.output()).isTrue();
+
+        worker("north");
+
+        assertThat(run.waitFor(120)).as(diagnostics(site, run)).isEqualTo(0);
+        assertThat(lastLine(run)).startsWith("client-lkp: 2 copied, 0 unchanged, 0 skipped, 0 failed");
+        for (String cap : site.caps()) {
+            assertThat(site.capBytes(cap)).as(cap).isEqualTo(site.sourceBytes());
         }
     }
 
