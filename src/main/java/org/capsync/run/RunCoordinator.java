@@ -131,9 +131,15 @@ public class RunCoordinator {
                     // SimpleJobOperator.restart reports any failure of the launch, a repository that went away
                     // included, as "Illegal state (only happens on a race condition): job execution already running";
                     // the cause is what happened, and what the one-line error must name.
-                    if (e.getCause() instanceof JobExecutionAlreadyRunningException) {
-                        throw new RunLock.RunInProgress(definition.name(), "a process on another host resumed execution "
-                                + last.getId() + " at the same moment");
+                    if (e.getCause() instanceof JobExecutionAlreadyRunningException running) {
+                        // Another host's resume made a newer execution that runs; else a step of this one is still
+                        // recorded as running, which the cause's message says.
+                        JobExecution newest = repository.getLastJobExecution(last.getJobInstance());
+                        if (newest != null && newest.getId() > last.getId() && newest.isRunning()) {
+                            throw new RunLock.RunInProgress(definition.name(), "a process on another host resumed execution "
+                                    + last.getId() + " at the same moment");
+                        }
+                        throw running;
                     }
                     if (e.getCause() instanceof Exception cause) {
                         throw cause;
