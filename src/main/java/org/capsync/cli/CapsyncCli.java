@@ -38,7 +38,7 @@ public final class CapsyncCli {
         cli.setOut(environment.out());
         cli.setErr(environment.err());
         cli.setParameterExceptionHandler(new UsageErrors());
-        cli.setExecutionExceptionHandler(new OneLineFailures(args.length > 0 ? args[0] : ""));
+        cli.setExecutionExceptionHandler(new OneLineFailures());
         int code = cli.execute(args);
         environment.out().flush();
         environment.err().flush();
@@ -87,13 +87,14 @@ public final class CapsyncCli {
     }
 
     /** A command's failure: one line on stderr, the whole trace in the log file only, the documented exit code. */
-    private record OneLineFailures(String command) implements CommandLine.IExecutionExceptionHandler {
+    private static final class OneLineFailures implements CommandLine.IExecutionExceptionHandler {
         @Override
         public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
             int code = exitCode(e);
             if (code != RunSummary.EXIT_USAGE) {
                 // Outside "capsync", whose lines a run also shows on its console: capsync.log, or a run's job log.
-                LoggerFactory.getLogger(CapsyncCli.class).error("capsync {} ended with exit {}", command, code, e);
+                LoggerFactory.getLogger(CapsyncCli.class).error("capsync {} ended with exit {}", commandLine.getCommandName(),
+                        code, e);
             }
             commandLine.getErr().println("capsync: " + message(e));
             commandLine.getErr().flush();

@@ -181,7 +181,8 @@ public final class JobLogging {
         }
 
         @Override
-        public void stop() {
+        public synchronized void stop() {
+            // Under the lock append() holds: a first event during stop() must not open a file nobody closes.
             if (file != null) {
                 file.stop();
             }
