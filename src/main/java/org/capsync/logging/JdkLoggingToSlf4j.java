@@ -12,7 +12,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 /**
  * JDK logging's configuration (the PostgreSQL driver logs through it) while capsync runs: everything at WARNING and
  * above to SLF4J, that is to the job's log, as Spring Boot does. Named by {@code java.util.logging.config.class}, so
- * the JDK builds it only when something first uses JDK logging; a command that does not (every one on an H2
+ * the JDK builds it only when something first uses JDK logging; a command that does not (every history command on an H2
  * repository) never starts JDK logging at all. WARNING matches capsync's root level, so JDK loggers do not build
  * records that nobody writes.
  */

@@ -14,11 +14,11 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.Properties;
 import java.util.Set;
 
 import org.h2.api.ErrorCode;
@@ -75,12 +75,15 @@ final class RepositoryPassword {
         try {
             return connectWithStored(location, url);
         } catch (NotSet earlierCapsync) {
-            set(location);
-            try {
-                return connectWithStored(location, url);
-            } catch (NotSet stillRefused) {
-                throw refused(location);
+            for (int round = 0; round < ROUNDS; round++) {
+                set(location);
+                try {
+                    return connectWithStored(location, url);
+                } catch (NotSet straddled) {
+                    // Another opener's ALTER (the same password, a new salt) fell between this login's reads: again.
+                }
             }
+            throw refused(location);
         }
     }
 
@@ -89,13 +92,24 @@ final class RepositoryPassword {
         return !Files.exists(location.folder().resolve(FILE)) && Files.exists(location.folder().resolve(DATABASE_FILE));
     }
 
+    /**
+     * Through H2's driver itself: {@code DriverManager} first loads every driver on the class path, and the PostgreSQL
+     * one starts JDK logging, which a command on an H2 repository has no other use for.
+     */
+    private static Connection h2(String url, String user, String password) throws SQLException {
+        Properties credentials = new Properties();
+        credentials.setProperty("user", user);
+        credentials.setProperty("password", password);
+        return new org.h2.Driver().connect(url, credentials);
+    }
+
     private static Connection connectWithStored(RepositoryLocation.EmbeddedH2 location, String url) throws SQLException, NotSet {
         if (earlierCapsyncs(location)) {
             throw new NotSet(location);
         }
         String password = read(location.folder());
         try {
-            return DriverManager.getConnection(url, location.user(), password);
+            return h2(url, location.user(), password);
         } catch (SQLException e) {
             if (e.getErrorCode() == ErrorCode.WRONG_USER_OR_PASSWORD) {
                 throw new NotSet(location);
@@ -119,7 +133,7 @@ final class RepositoryPassword {
         for (int round = 0; round < ROUNDS; round++) {
             boolean stored = Files.exists(file);
             if (stored) {
-                try (Connection done = DriverManager.getConnection(writable, location.user(), load(file))) {
+                try (Connection done = h2(writable, location.user(), load(file))) {
                     return; // another process set it meanwhile
                 } catch (SQLException e) {
                     if (e.getErrorCode() != ErrorCode.WRONG_USER_OR_PASSWORD) {
@@ -127,7 +141,7 @@ final class RepositoryPassword {
                     }
                 }
             }
-            try (Connection earlier = DriverManager.getConnection(writable, location.user(), "");
+            try (Connection earlier = h2(writable, location.user(), "");
                  PreparedStatement alter = earlier.prepareStatement("ALTER USER " + location.user() + " SET PASSWORD ?")) {
                 // Created only once the empty password is known to work: a lost file must not be replaced by a new one.
                 alter.setString(1, stored ? load(file) : create(file));
