@@ -114,9 +114,11 @@ public class RunCoordinator {
     private JobExecution launch(boolean startNew) throws Exception {
         JobInstance lastInstance = repository.getLastJobInstance(definition.name());
         JobExecution last = lastInstance == null ? null : repository.getLastJobExecution(lastInstance);
-        if (last != null && last.isRunning()) {
+        if (last != null && (last.isRunning() || aStepIsRecordedRunning(last))) {
+            // A process that died between recording its job's end and its step's leaves the job ended and a step
+            // STARTED: Spring Batch would refuse to resume it, as if another run were in progress.
             log.warn("{}: execution {} was left {} by a process that is gone (this run holds the job's lock); recovering it",
-                    definition.name(), last.getId(), last.getStatus());
+                    definition.name(), last.getId(), last.isRunning() ? last.getStatus() : "with a step still recorded running");
             last = recoveryGuard.recover(last, left -> operator.recover(repository.getJobExecution(left.getId())));
         }
         if (last != null && UNFINISHED.contains(last.getStatus())) {
@@ -171,6 +173,10 @@ public class RunCoordinator {
             throw new RunLock.RunInProgress(definition.name(), "a process on another host started run " + runId
                     + " of it at the same moment");
         }
+    }
+
+    private static boolean aStepIsRecordedRunning(JobExecution execution) {
+        return execution.getStepExecutions().stream().anyMatch(step -> step.getStatus().isRunning());
     }
 
     private boolean plannedFromThisDefinition(JobExecution last) {

@@ -90,6 +90,36 @@ class RepositoryTroubleTest {
     }
 
     /**
+     * A process that died after recording its execution's end but before its step's: the next run recovers the step
+     * and resumes, where Spring Batch alone refuses ("Illegal state (only happens on a race condition)") as if another
+     * run held the execution.
+     */
+    @Test
+    void anExecutionEndedWithAStepStillRecordedRunningIsRecoveredAndResumed() throws Exception {
+        TestSite site = TestSite.withCaps(dir, 3).retry("{ attempts: 30, delay: 1s, multiplier: 1 }");
+        Files.write(site.capFile("CAP_002"), new byte[] {1});
+        try (ClientSimulator client = ClientSimulator.hold(site.capFile("CAP_002"), Duration.ofMinutes(2));
+             CapsyncProcess run = CapsyncProcess.run(site, "run", "job.yml")) {
+            OverlapAndStopTest.awaitRetrying(site.home(), run);
+            run.kill();
+        }
+        Repository.update(site.home(), "UPDATE BATCH_JOB_EXECUTION SET STATUS = 'FAILED', EXIT_CODE = 'FAILED', "
+                + "END_TIME = CURRENT_TIMESTAMP");
+        assertThat(Repository.count(site.home(), "SELECT COUNT(*) FROM BATCH_STEP_EXECUTION WHERE STATUS = 'STARTED'"))
+                .isPositive();
+
+        Cli.Result next = Cli.run(site, "run", "job.yml");
+
+        assertThat(next.exitCode()).as(next.out() + next.err()).isZero();
+        assertThat(next.err()).doesNotContain("race condition");
+        assertThat(Repository.count(site.home(), "SELECT COUNT(DISTINCT JOB_INSTANCE_ID) FROM BATCH_JOB_EXECUTION"))
+                .as("the same run, resumed").isEqualTo(1);
+        for (String cap : site.caps()) {
+            assertThat(site.capBytes(cap)).as(cap).isEqualTo(site.sourceBytes());
+        }
+    }
+
+    /**
      * The disk under CAPSYNC_HOME fills during a run (a file-size limit on the process makes the repository's file
      * unable to grow): the run's summary line (FAILED) is still the last line on stdout, one line on stderr says what
      * to do, and once there is room the next run recovers the execution and copies.
