@@ -123,8 +123,8 @@ public final class ArtemisBroker implements AutoCloseable {
         Path xml = instance().resolve("etc/broker.xml");
         String text = Files.readString(xml, StandardCharsets.UTF_8);
         String settings = "<address-setting match=\"capsync.partitions.#\">"
-                + "<redelivery-delay>500</redelivery-delay><redelivery-delay-multiplier>2</redelivery-delay-multiplier>"
-                + "<max-redelivery-delay>2000</max-redelivery-delay><max-delivery-attempts>-1</max-delivery-attempts>"
+                + "<redelivery-delay>100</redelivery-delay><redelivery-delay-multiplier>2</redelivery-delay-multiplier>"
+                + "<max-redelivery-delay>500</max-redelivery-delay><max-delivery-attempts>-1</max-delivery-attempts>"
                 + "<auto-create-queues>true</auto-create-queues><auto-delete-queues>false</auto-delete-queues>"
                 + "</address-setting>\n         ";
         String anchor = "<address-setting match=\"#\">";
