@@ -277,6 +277,35 @@ class WorkersTest {
         }
     }
 
+    /** On a terminal, the site server's progress bar counts the workers' outcomes as a local run's counts its own. */
+    @Test
+    void theSiteServersProgressBarShowsTheWorkersProgress() throws Exception {
+        assertThat(new java.io.File("/usr/bin/script").canExecute()).as("util-linux 'script' (bsdutils)").isTrue();
+        TestSite site = site("north", 3, "south", 0).retry("{ attempts: 3, delay: 500ms, multiplier: 1 }");
+        writeRegions(site);
+        Files.write(site.capFile(HELD), TestSite.bytes(10, 4));
+        worker("north");
+        Path typescript = dir.resolve("terminal.out");
+        String line = String.join(" ", ClientSimulator.javaCommand().stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList())
+                + " run job.yml";
+        String screen;
+        try (ClientSimulator client = ClientSimulator.hold(site.capFile(HELD), Duration.ofMinutes(1))) {
+            ProcessBuilder builder = new ProcessBuilder("script", "-qfec", line, "/dev/null").directory(site.root().toFile())
+                    .redirectInput(new java.io.File("/dev/null")).redirectOutput(typescript.toFile()).redirectErrorStream(true);
+            builder.environment().putAll(env());
+            builder.environment().put("CAPSYNC_HOME", dir.resolve("site-server").toString());
+            builder.environment().put("COLUMNS", "100");
+            builder.environment().put("TERM", "xterm");
+            Process script = builder.start();
+            assertThat(script.waitFor(2, TimeUnit.MINUTES)).as("capsync under script ended").isTrue();
+            screen = Files.readString(typescript);
+            assertThat(script.exitValue()).as(screen).isEqualTo(3);
+        }
+        String plain = screen.replaceAll("\u001b\\[[0-9;]*m", "");
+        assertThat(plain).as(plain).contains("\r").containsPattern("client-lkp .* [0-3]/3 CAPs  \\d copied");
+        assertThat(plain).as(plain).contains("3/3 CAPs  2 copied  1 skipped  0 failed  0 retrying");
+    }
+
     @Test
     void aFileHeldAtARemoteCapIsRetriedThenSkippedAsInALocalRun() throws Exception {
         TestSite site = site("north", 3, "south", 0).retry("{ attempts: 3, delay: 200ms, multiplier: 2, max-delay: 1s }");
