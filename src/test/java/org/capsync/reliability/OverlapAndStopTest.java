@@ -152,12 +152,7 @@ class OverlapAndStopTest {
     @Test
     void aRestartWithFewerThreadsStillCoversEveryPlannedPartition() throws Exception {
         TestSite site = TestSite.withCaps(dir, 12).threads(4).retry("{ attempts: 30, delay: 1s, multiplier: 1 }");
-        Files.write(site.capFile("CAP_001"), new byte[] {1});
-        try (ClientSimulator client = ClientSimulator.hold(site.capFile("CAP_001"), Duration.ofMinutes(2));
-             CapsyncProcess run = CapsyncProcess.run(site, "run", "job.yml")) {
-            awaitRetrying(site.home(), run);
-            run.kill();
-        }
+        killWhileRetrying(site, "CAP_001");
         // Pretend the kill came before any copy: every pair unfinished again, as after a kill right after the plan.
         Repository.update(site.home(), "UPDATE CAPSYNC_PAIR SET STATUS = 'PENDING', ATTEMPTS = 0");
         Repository.update(site.home(), "DELETE FROM CAPSYNC_ATTEMPT");
@@ -177,12 +172,7 @@ class OverlapAndStopTest {
     @Test
     void newAbandonsTheUnfinishedRunAndStartsAFreshOne() throws Exception {
         TestSite site = TestSite.withCaps(dir, 2).retry("{ attempts: 30, delay: 1s, multiplier: 1 }");
-        Files.write(site.capFile("CAP_001"), new byte[] {1});
-        try (ClientSimulator client = ClientSimulator.hold(site.capFile("CAP_001"), Duration.ofMinutes(2));
-             CapsyncProcess run = CapsyncProcess.run(site, "run", "job.yml")) {
-            awaitRetrying(site.home(), run);
-            run.kill();
-        }
+        killWhileRetrying(site, "CAP_001");
 
         Cli.Result fresh = Cli.run(site, "run", "job.yml", "--new");
 
@@ -190,6 +180,19 @@ class OverlapAndStopTest {
         assertThat(fresh.lastLine()).matches("client-lkp: 1 copied, 1 unchanged, 0 skipped, 0 failed \\(execution \\d+, COMPLETED\\)");
         assertThat(Repository.query(site.home(), "SELECT STATUS FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID FETCH FIRST 1 ROW ONLY").get(0))
                 .containsEntry("STATUS", "ABANDONED");
+    }
+
+    /**
+     * A run killed with {@code kill -9} while a client holds {@code heldCap}'s older copy: every other pair's outcome is
+     * committed and the held one is left in the retry step, the execution STARTED.
+     */
+    static void killWhileRetrying(TestSite site, String heldCap) throws Exception {
+        Files.write(site.capFile(heldCap), new byte[] {1});
+        try (ClientSimulator client = ClientSimulator.hold(site.capFile(heldCap), Duration.ofMinutes(2));
+             CapsyncProcess run = CapsyncProcess.run(site, "run", "job.yml")) {
+            awaitRetrying(site.home(), run);
+            run.kill();
+        }
     }
 
     static void awaitRetrying(Path home, CapsyncProcess run) throws InterruptedException {

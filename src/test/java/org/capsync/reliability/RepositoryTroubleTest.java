@@ -97,12 +97,7 @@ class RepositoryTroubleTest {
     @Test
     void anExecutionEndedWithAStepStillRecordedRunningIsRecoveredAndResumed() throws Exception {
         TestSite site = TestSite.withCaps(dir, 3).retry("{ attempts: 30, delay: 1s, multiplier: 1 }");
-        Files.write(site.capFile("CAP_002"), new byte[] {1});
-        try (ClientSimulator client = ClientSimulator.hold(site.capFile("CAP_002"), Duration.ofMinutes(2));
-             CapsyncProcess run = CapsyncProcess.run(site, "run", "job.yml")) {
-            OverlapAndStopTest.awaitRetrying(site.home(), run);
-            run.kill();
-        }
+        OverlapAndStopTest.killWhileRetrying(site, "CAP_002");
         Repository.update(site.home(), "UPDATE BATCH_JOB_EXECUTION SET STATUS = 'FAILED', EXIT_CODE = 'FAILED', "
                 + "END_TIME = CURRENT_TIMESTAMP");
         assertThat(Repository.count(site.home(), "SELECT COUNT(*) FROM BATCH_STEP_EXECUTION WHERE STATUS = 'STARTED'"))

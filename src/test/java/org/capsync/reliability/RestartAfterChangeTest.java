@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
-import org.capsync.demo.ClientSimulator;
-import org.capsync.support.CapsyncProcess;
 import org.capsync.support.Cli;
 import org.capsync.support.Repository;
 import org.capsync.support.TestSite;
@@ -68,12 +65,7 @@ class RestartAfterChangeTest {
     void aRestartResumesOnlyARunPlannedFromTheJobAsDefinedNow(String name, boolean startsNew, UnaryOperator<TestSite> change)
             throws Exception {
         TestSite site = TestSite.withCaps(dir.resolve("site"), 2).retry("{ attempts: 30, delay: 1s, multiplier: 1 }");
-        Files.write(site.capFile("CAP_001"), new byte[] {1});
-        try (ClientSimulator client = ClientSimulator.hold(site.capFile("CAP_001"), Duration.ofMinutes(2));
-             CapsyncProcess run = CapsyncProcess.run(site, "run", "job.yml")) {
-            OverlapAndStopTest.awaitRetrying(site.home(), run);
-            run.kill();
-        }
+        OverlapAndStopTest.killWhileRetrying(site, "CAP_001");
         TestSite now = change.apply(site);
 
         Cli.Result again = Cli.run(site.home(), now.root(), "run", "job.yml");
