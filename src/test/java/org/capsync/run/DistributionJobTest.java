@@ -28,11 +28,16 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The real distribution job on a real H2 file repository and real CAP folders. */
+/**
+ * The real distribution job on a real H2 file repository and real CAP folders. The context is closed after the class
+ * (not cached for the JVM's life), so the repository is shut before JUnit deletes the folder it lives in.
+ */
 @SpringBatchTest
+@DirtiesContext
 @SpringBootTest(classes = {CapsyncApplication.class, DistributionJobConfiguration.class, DistributionJobTest.Site.class})
 class DistributionJobTest {
 
