@@ -18,11 +18,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -161,8 +159,13 @@ final class CapFolder implements Closeable {
         Files.getFileAttributeView(resolve(name), BasicFileAttributeView.class, NOFOLLOW).setTimes(time, null, null);
     }
 
-    /** Sets mode, and owner and group where the process may (a non-root process can give a file away to nobody). */
-    void setOwnerAndMode(String name, UserPrincipal owner, GroupPrincipal group, Set<PosixFilePermission> mode)
+    /**
+     * Gives the new file {@code name} the owner and group of {@code old} (the file it replaces, {@code like}) where the
+     * process may (a non-root process can give a file away to nobody), and {@code mode}. Owners are compared as
+     * numbers first: {@link PosixFileAttributes#owner()} looks the name up in the user database on every call (NSS:
+     * {@code /etc/passwd}, or a directory server), and the owner nearly always matches already.
+     */
+    void setOwnerAndMode(String name, String like, PosixFileAttributes old, Set<PosixFilePermission> mode)
             throws IOException {
         PosixFileAttributeView view = handle == null
                 ? Files.getFileAttributeView(resolve(name), PosixFileAttributeView.class, NOFOLLOW)
@@ -170,22 +173,59 @@ final class CapFolder implements Closeable {
         if (view == null) {
             return;
         }
-        PosixFileAttributes now = view.readAttributes();
-        if (owner != null && !owner.equals(now.owner())) {
-            try {
-                view.setOwner(owner);
-            } catch (FileSystemException notPermitted) {
-                // only root may give a file away: the new file stays the process's
+        if (old != null && !sameOwnerAndGroup(name, like, old)) {
+            PosixFileAttributes now = view.readAttributes();
+            if (!old.owner().equals(now.owner())) {
+                try {
+                    view.setOwner(old.owner());
+                } catch (FileSystemException notPermitted) {
+                    // only root may give a file away: the new file stays the process's
+                }
             }
-        }
-        if (group != null && !group.equals(now.group())) {
-            try {
-                view.setGroup(group);
-            } catch (FileSystemException notPermitted) {
-                // a non-root process may only choose among its own groups
+            if (!old.group().equals(now.group())) {
+                try {
+                    view.setGroup(old.group());
+                } catch (FileSystemException notPermitted) {
+                    // a non-root process may only choose among its own groups
+                }
             }
         }
         view.setPermissions(mode);
+    }
+
+    /** A file's owner and group as the numbers the file system stores. */
+    private record Ids(int uid, int gid) {
+    }
+
+    /** Whether {@code name} has the numeric owner and group of {@code like}, as {@code old} saw it; false when unsure. */
+    private boolean sameOwnerAndGroup(String name, String like, PosixFileAttributes old) throws IOException {
+        Optional<BasicFileAttributes> created = attributes(name);
+        if (created.isEmpty()) {
+            return false;
+        }
+        Optional<Ids> mine = numericOwnerAndGroup(name, created.get());
+        return mine.isPresent() && mine.equals(numericOwnerAndGroup(like, old));
+    }
+
+    /**
+     * uid and gid of the entry {@code name}, read by path (the directory handle offers owners only as names), or empty
+     * where there are none or the path no longer leads to the file {@code seen} describes (its device and inode): what
+     * is read by path is used only for the very file the handle saw.
+     */
+    private Optional<Ids> numericOwnerAndGroup(String name, BasicFileAttributes seen) throws IOException {
+        if (seen.fileKey() == null) {
+            return Optional.empty();
+        }
+        java.util.Map<String, Object> ids;
+        try {
+            ids = Files.readAttributes(resolve(name), "unix:uid,gid,fileKey", NOFOLLOW);
+        } catch (UnsupportedOperationException | IllegalArgumentException | NoSuchFileException e) {
+            return Optional.empty();
+        }
+        if (!seen.fileKey().equals(ids.get("fileKey"))) {
+            return Optional.empty();
+        }
+        return Optional.of(new Ids((Integer) ids.get("uid"), (Integer) ids.get("gid")));
     }
 
     /** Renames {@code from} over {@code to} atomically: the directory entry is replaced, a link at {@code to} included. */

@@ -168,8 +168,7 @@ public final class LocalTransport implements CapTransport {
                 // Clients compare date and size too (KB Q322967): the CAP copy carries the source's modification time.
                 folder.setLastModifiedTime(temp, source.lastModified());
                 if (mode != null) {
-                    folder.setOwnerAndMode(temp, old.map(PosixFileAttributes::owner).orElse(null),
-                            old.map(PosixFileAttributes::group).orElse(null), mode);
+                    folder.setOwnerAndMode(temp, name, old.orElse(null), mode);
                 }
                 if (existingTarget(folder, name).isPresent()) {
                     refuseIfHeld(folder, name);

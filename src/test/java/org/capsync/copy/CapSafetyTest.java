@@ -256,6 +256,27 @@ class CapSafetyTest {
     }
 
     /**
+     * Owner and group are compared and kept as numbers: one without a name in the user database, or only the group
+     * differing, is kept all the same (capsync runs as root here, as a service that may give files away does).
+     */
+    @ParameterizedTest(name = "uid {0}, gid {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"54321, 54322", "0, 54322", "54321, 0"})
+    void aReplacedFileKeepsNumericOwnerAndGroup(int uid, int gid) throws IOException {
+        Path target = site.capFile("CAP_001");
+        Files.write(target, TestSite.bytes(100, 9));
+        Files.setAttribute(target, "unix:uid", uid);
+        Files.setAttribute(target, "unix:gid", gid);
+
+        CopyOutcome outcome = new TargetCopier(List.of(new LocalTransport(LocalSharingViolations.forThisMachine())))
+                .attempt(source(), target());
+
+        assertThat(outcome.kind()).as(String.valueOf(outcome.reason())).isEqualTo(CopyOutcome.Kind.COPIED);
+        assertThat(site.capBytes("CAP_001")).isEqualTo(site.sourceBytes());
+        assertThat(Files.getAttribute(target, "unix:uid")).isEqualTo(uid);
+        assertThat(Files.getAttribute(target, "unix:gid")).isEqualTo(gid);
+    }
+
+    /**
      * A non-root capsync and a read-only target (mode 0444: a CIFS mount shows the DOS read-only attribute so) that a
      * reader holds with a shared lock: in use, never replaced under the reader. Once the reader is gone the target is
      * replaced and stays read-only. The copy runs in a child JVM as nobody.
