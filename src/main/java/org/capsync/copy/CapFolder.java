@@ -173,8 +173,8 @@ final class CapFolder implements Closeable {
         if (view == null) {
             return;
         }
-        if (old != null && !sameOwnerAndGroup(name, like, old)) {
-            PosixFileAttributes now = view.readAttributes();
+        PosixFileAttributes now = view.readAttributes();
+        if (old != null && !sameOwnerAndGroup(name, now, like, old)) {
             if (!old.owner().equals(now.owner())) {
                 try {
                     view.setOwner(old.owner());
@@ -190,20 +190,19 @@ final class CapFolder implements Closeable {
                 }
             }
         }
-        view.setPermissions(mode);
+        if (!now.permissions().equals(mode)) {
+            view.setPermissions(mode);
+        }
     }
 
     /** A file's owner and group as the numbers the file system stores. */
     private record Ids(int uid, int gid) {
     }
 
-    /** Whether {@code name} has the numeric owner and group of {@code like}, as {@code old} saw it; false when unsure. */
-    private boolean sameOwnerAndGroup(String name, String like, PosixFileAttributes old) throws IOException {
-        Optional<BasicFileAttributes> created = attributes(name);
-        if (created.isEmpty()) {
-            return false;
-        }
-        Optional<Ids> mine = numericOwnerAndGroup(name, created.get());
+    /** Whether {@code name} ({@code now}) has the numeric owner and group {@code like} had ({@code old}); false when unsure. */
+    private boolean sameOwnerAndGroup(String name, PosixFileAttributes now, String like, PosixFileAttributes old)
+            throws IOException {
+        Optional<Ids> mine = numericOwnerAndGroup(name, now);
         return mine.isPresent() && mine.equals(numericOwnerAndGroup(like, old));
     }
 

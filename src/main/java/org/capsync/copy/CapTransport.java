@@ -31,6 +31,20 @@ public interface CapTransport {
     void replace(SourceFile source, TargetFile target) throws CopyException;
 
     /**
+     * One visit to the target: {@link CopyOutcome.Kind#UNCHANGED} when it already {@link #holds} the source's bytes
+     * (then the temp files of killed attempts are removed, as {@link #removeLeftovers} does), else {@link #replace}d and
+     * {@link CopyOutcome.Kind#COPIED}. A transport may do it all through one opening of the target's folder.
+     */
+    default CopyOutcome.Kind update(SourceFile source, TargetFile target) throws CopyException {
+        if (holds(source, target)) {
+            removeLeftovers(target);
+            return CopyOutcome.Kind.UNCHANGED;
+        }
+        replace(source, target);
+        return CopyOutcome.Kind.COPIED;
+    }
+
+    /**
      * Removes the temp files of this job and file that killed attempts left beside the target, never one a live writer
      * (in this process or another) is still writing; what cannot be removed now waits for a later attempt.
      */

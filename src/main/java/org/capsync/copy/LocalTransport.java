@@ -97,23 +97,41 @@ public final class LocalTransport implements CapTransport {
     @Override
     public boolean holds(SourceFile source, TargetFile target) throws CopyException {
         try (CapFolder folder = CapFolder.open(target)) {
-            Path file = folder.resolve(target.fileName());
-            Optional<BasicFileAttributes> attributes = existingTarget(folder, target.fileName());
-            if (attributes.isEmpty() || attributes.get().size() != source.digest().size()) {
+            return holds(folder, source, target);
+        }
+    }
+
+    /** Checks and, when the target is not current, replaces it through one opening of its folder. */
+    @Override
+    public CopyOutcome.Kind update(SourceFile source, TargetFile target) throws CopyException {
+        try (CapFolder folder = CapFolder.open(target)) {
+            if (holds(folder, source, target)) {
+                // An attempt killed between writing its temp file and the rename leaves one behind.
+                removeLeftovers(folder, target);
+                return CopyOutcome.Kind.UNCHANGED;
+            }
+            replace(folder, source, target);
+            return CopyOutcome.Kind.COPIED;
+        }
+    }
+
+    private boolean holds(CapFolder folder, SourceFile source, TargetFile target) throws CopyException {
+        Path file = folder.resolve(target.fileName());
+        Optional<BasicFileAttributes> attributes = existingTarget(folder, target.fileName());
+        if (attributes.isEmpty() || attributes.get().size() != source.digest().size()) {
+            return false;
+        }
+        try {
+            if (unreadableInReadableFolder(folder, attributes.get())) {
                 return false;
             }
-            try {
-                if (unreadableInReadableFolder(folder, attributes.get())) {
-                    return false;
-                }
-                try (FileChannel in = folder.openRead(target.fileName())) {
-                    return sameBytes(in, source, snapshotBytes(source));
-                }
-            } catch (NoSuchFileException e) {
-                return false;
-            } catch (IOException e) {
-                throw violations.classify(e, Operation.READ_TARGET, file.toString());
+            try (FileChannel in = folder.openRead(target.fileName())) {
+                return sameBytes(in, source, snapshotBytes(source));
             }
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw violations.classify(e, Operation.READ_TARGET, file.toString());
         }
     }
 
@@ -138,56 +156,62 @@ public final class LocalTransport implements CapTransport {
     @Override
     public void replace(SourceFile source, TargetFile target) throws CopyException {
         try (CapFolder folder = CapFolder.open(target)) {
-            String name = target.fileName();
-            Path file = folder.resolve(name);
+            replace(folder, source, target);
+        }
+    }
+
+    private void replace(CapFolder folder, SourceFile source, TargetFile target) throws CopyException {
+        String name = target.fileName();
+        Path file = folder.resolve(name);
+        Optional<BasicFileAttributes> existing = existingTarget(folder, name);
+        if (existing.isPresent()) {
+            refuseIfHeld(folder, name);
+        }
+        Set<PosixFilePermission> mode;
+        Optional<PosixFileAttributes> old;
+        try {
+            old = existing.isPresent() && existing.get() instanceof PosixFileAttributes posix ? Optional.of(posix)
+                    : folder.posixAttributes(name);
+            mode = modeFor(folder, old);
+        } catch (IOException e) {
+            throw violations.classify(e, Operation.READ_TARGET, file.toString());
+        }
+        String temp = target.newTempName();
+        Path tempPath = folder.resolve(temp);
+        liveTemps.add(temp);
+        boolean created = false;
+        boolean renamed = false;
+        try (FileChannel out = folder.createNew(temp)) {
+            created = true;
+            // Marks the temp file as live for other processes' leftover removal (removeLeftovers).
+            FileLock live = out.tryLock();
+            if (live == null) {
+                throw new SharingViolation("in use (another writer opened the new temp file " + tempPath + ")");
+            }
+            write(source, out, tempPath);
+            verify(source, out, tempPath);
+            // Clients compare date and size too (KB Q322967): the CAP copy carries the source's modification time.
+            folder.setLastModifiedTime(temp, source.lastModified());
+            if (mode != null) {
+                folder.setOwnerAndMode(temp, name, old.orElse(null), mode);
+            }
             if (existingTarget(folder, name).isPresent()) {
                 refuseIfHeld(folder, name);
             }
-            Set<PosixFilePermission> mode;
-            Optional<PosixFileAttributes> old;
-            try {
-                old = folder.posixAttributes(name);
-                mode = modeFor(folder, old);
-            } catch (IOException e) {
-                throw violations.classify(e, Operation.READ_TARGET, file.toString());
+            // Let go before the rename: the lock would otherwise stay on client.lkp until the channel closes.
+            live.release();
+            moveOver(folder, temp, name);
+            renamed = true;
+            removeLeftovers(folder, target);
+        } catch (FileAlreadyExistsException e) {
+            throw new CopyFailure("temp file " + tempPath + " already exists", e);
+        } catch (IOException e) {
+            throw violations.classify(e, Operation.WRITE_TEMP, tempPath.toString());
+        } finally {
+            if (created && !renamed) {
+                removeTemp(folder, temp);
             }
-            String temp = target.newTempName();
-            Path tempPath = folder.resolve(temp);
-            liveTemps.add(temp);
-            boolean created = false;
-            boolean renamed = false;
-            try (FileChannel out = folder.createNew(temp)) {
-                created = true;
-                // Marks the temp file as live for other processes' leftover removal (removeLeftovers).
-                FileLock live = out.tryLock();
-                if (live == null) {
-                    throw new SharingViolation("in use (another writer opened the new temp file " + tempPath + ")");
-                }
-                write(source, out, tempPath);
-                verify(source, out, tempPath);
-                // Clients compare date and size too (KB Q322967): the CAP copy carries the source's modification time.
-                folder.setLastModifiedTime(temp, source.lastModified());
-                if (mode != null) {
-                    folder.setOwnerAndMode(temp, name, old.orElse(null), mode);
-                }
-                if (existingTarget(folder, name).isPresent()) {
-                    refuseIfHeld(folder, name);
-                }
-                // Let go before the rename: the lock would otherwise stay on client.lkp until the channel closes.
-                live.release();
-                moveOver(folder, temp, name);
-                renamed = true;
-                removeLeftovers(folder, target);
-            } catch (FileAlreadyExistsException e) {
-                throw new CopyFailure("temp file " + tempPath + " already exists", e);
-            } catch (IOException e) {
-                throw violations.classify(e, Operation.WRITE_TEMP, tempPath.toString());
-            } finally {
-                if (created && !renamed) {
-                    removeTemp(folder, temp);
-                }
-                liveTemps.remove(temp);
-            }
+            liveTemps.remove(temp);
         }
     }
 

@@ -26,25 +26,10 @@ public final class TargetCopier {
         FileDigest wanted = source.digest();
         try {
             CapTransport transport = transportFor(target.capPath());
-            if (lockToken != null) {
-                lockToken.clearStale(transport, target);
-            }
-            if (transport.holds(source, target)) {
-                // An attempt killed between writing its temp file and the rename leaves one behind.
-                transport.removeLeftovers(target);
-                return new CopyOutcome(CopyOutcome.Kind.UNCHANGED, 0, wanted.sha256(), null, millisSince(start));
-            }
-            if (lockToken == null) {
-                transport.replace(source, target);
-            } else {
-                lockToken.acquire(transport, target);
-                try {
-                    transport.replace(source, target);
-                } finally {
-                    lockToken.release(transport, target);
-                }
-            }
-            return new CopyOutcome(CopyOutcome.Kind.COPIED, wanted.size(), wanted.sha256(), null, millisSince(start));
+            CopyOutcome.Kind kind = lockToken == null ? transport.update(source, target)
+                    : updateUnderLockToken(transport, source, target);
+            long bytes = kind == CopyOutcome.Kind.COPIED ? wanted.size() : 0;
+            return new CopyOutcome(kind, bytes, wanted.sha256(), null, millisSince(start));
         } catch (CopyException e) {
             CopyOutcome.Kind kind = e instanceof SharingViolation ? CopyOutcome.Kind.IN_USE : CopyOutcome.Kind.FAILED;
             return new CopyOutcome(kind, 0, null, e.reason(), millisSince(start));
@@ -52,6 +37,24 @@ public final class TargetCopier {
             // A bug or an unexpected runtime fault at one CAP must not end the run for all the others.
             return new CopyOutcome(CopyOutcome.Kind.FAILED, 0, null, "unexpected error: " + e, millisSince(start));
         }
+    }
+
+    /** As {@link CapTransport#update}, with the SMS readers' lock token held while the target is replaced. */
+    private CopyOutcome.Kind updateUnderLockToken(CapTransport transport, SourceFile source, TargetFile target)
+            throws CopyException {
+        lockToken.clearStale(transport, target);
+        if (transport.holds(source, target)) {
+            // An attempt killed between writing its temp file and the rename leaves one behind.
+            transport.removeLeftovers(target);
+            return CopyOutcome.Kind.UNCHANGED;
+        }
+        lockToken.acquire(transport, target);
+        try {
+            transport.replace(source, target);
+        } finally {
+            lockToken.release(transport, target);
+        }
+        return CopyOutcome.Kind.COPIED;
     }
 
     private CapTransport transportFor(String capPath) throws CopyFailure {

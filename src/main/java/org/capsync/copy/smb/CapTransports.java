@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import org.capsync.copy.CapTransport;
 import org.capsync.copy.CopyException;
+import org.capsync.copy.CopyOutcome;
 import org.capsync.copy.FileDigest;
 import org.capsync.copy.LocalSharingViolations;
 import org.capsync.copy.LocalTransport;
@@ -75,6 +76,11 @@ public final class CapTransports {
         @Override
         public void removeLeftovers(TargetFile target) throws CopyException {
             transport().removeLeftovers(target);
+        }
+
+        @Override
+        public CopyOutcome.Kind update(SourceFile source, TargetFile target) throws CopyException {
+            return transport().update(source, target);
         }
 
         @Override
