@@ -20,11 +20,13 @@ import com.hierynomus.mssmb2.SMB2CreateOptions;
 import com.hierynomus.mssmb2.SMB2ShareAccess;
 import com.hierynomus.mssmb2.SMBApiException;
 import com.hierynomus.smbj.common.SMBRuntimeException;
+import com.hierynomus.smbj.share.DiskEntry;
 import com.hierynomus.smbj.share.DiskShare;
 import com.hierynomus.smbj.share.File;
 import org.capsync.copy.CapTransport;
 import org.capsync.copy.CopyException;
 import org.capsync.copy.CopyFailure;
+import org.capsync.copy.CopyOutcome;
 import org.capsync.copy.FileDigest;
 import org.capsync.copy.SourceFile;
 import org.capsync.copy.TargetFile;
@@ -70,77 +72,153 @@ final class SmbTransport implements CapTransport {
         return SmbLocation.isSmb(capPath);
     }
 
+    /** The whole target's size and SHA-256 (verify's audit), or empty when there is no target. */
     @Override
     public Optional<FileDigest> digest(TargetFile target) throws CopyException {
-        return digest(target, Long.MAX_VALUE);
-    }
-
-    /**
-     * Reads no more of the target than one byte beyond the snapshot's size: a larger target is not the snapshot's
-     * whatever follows, and a target of the snapshot's size is read in as few READs as it takes, with no extra one to
-     * find its end.
-     */
-    @Override
-    public boolean holds(SourceFile source, TargetFile target) throws CopyException {
-        return digest(target, source.digest().size() + 1).map(source.digest()::equals).orElse(false);
-    }
-
-    /** The size and SHA-256 of the target's first {@code limit} bytes, or empty when there is no target. */
-    private Optional<FileDigest> digest(TargetFile target, long limit) throws CopyException {
         SmbLocation location = location(target);
         String path = location.pathInShare(target.folder(), target.fileName());
         return sessions.onShare(location, share -> {
             try (File file = share.openFile(path, EnumSet.of(AccessMask.FILE_READ_DATA, AccessMask.FILE_READ_ATTRIBUTES),
                     NORMAL, SMB2ShareAccess.ALL, SMB2CreateDisposition.FILE_OPEN, A_FILE_AS_IS)) {
                 refuseIfLink(file, "target " + location.describe(path));
-                return Optional.of(FileDigest.of(new ReadStream(file, limit)));
+                return Optional.of(FileDigest.of(new ReadStream(file)));
             } catch (SMBRuntimeException e) {
-                long status = statusOf(e);
-                if (status == SmbSharingViolations.STATUS_OBJECT_NAME_NOT_FOUND) {
+                if (statusOf(e) == SmbSharingViolations.STATUS_OBJECT_NAME_NOT_FOUND) {
                     return Optional.empty();
                 }
-                if (status == SmbSharingViolations.STATUS_OBJECT_PATH_NOT_FOUND || status == STATUS_NOT_A_DIRECTORY) {
-                    throw missingFolder(share, location, location.pathInShare(target.folder()));
-                }
-                if (status == SmbSharingViolations.STATUS_FILE_IS_A_DIRECTORY) {
-                    throw new CopyFailure("target " + location.describe(path) + " is a directory, not a file");
-                }
-                throw failure(e, Step.READ_TARGET, location.describe(path));
+                throw targetFailure(e, share, location, target, path);
             } catch (IOException e) {
                 throw lost(e);
             }
         });
     }
 
+    /** Whether the target holds the snapshot's bytes: see {@link #compare}. */
+    @Override
+    public boolean holds(SourceFile source, TargetFile target) throws CopyException {
+        SmbLocation location = location(target);
+        return sessions.onShare(location, share -> compare(share, location, source, target) == Found.HOLDS);
+    }
+
+    /**
+     * As the default, through one session: the target compared, then the folder checked and cleaned, then, unless the
+     * target held the snapshot, the temp file written and renamed. A target found to be no link is not asked again
+     * right before the rename: a link put there in between is replaced, not followed, by the rename.
+     */
+    @Override
+    public CopyOutcome.Kind update(SourceFile source, TargetFile target) throws CopyException {
+        SmbLocation location = location(target);
+        String folderPath = location.pathInShare(target.folder());
+        return sessions.onShare(location, share -> {
+            Found found = compare(share, location, source, target);
+            checkFolderAndRemoveLeftovers(share, location, folderPath, target);
+            if (found == Found.HOLDS) {
+                return CopyOutcome.Kind.UNCHANGED;
+            }
+            writeAndRename(share, location, source, target, found == Found.ABSENT);
+            return CopyOutcome.Kind.COPIED;
+        });
+    }
+
+    /** What {@link #compare} found at the target. */
+    private enum Found { ABSENT, HOLDS, DIFFERS }
+
+    /**
+     * Opens the target as itself, refuses a link, and reads no more of it than one byte beyond the snapshot's size: a
+     * larger target is not the snapshot's whatever follows, and one of the snapshot's size is read in as few READs as it
+     * takes, with no extra one to find its end. A target that holds the snapshot is closed without waiting for the
+     * server's answer (nothing follows on it); one that differs is closed and the answer awaited, since Windows refuses
+     * to rename over a file that is still open, even by us.
+     */
+    private static Found compare(DiskShare share, SmbLocation location, SourceFile source, TargetFile target)
+            throws CopyException {
+        String path = location.pathInShare(target.folder(), target.fileName());
+        File file;
+        try {
+            file = share.openFile(path, EnumSet.of(AccessMask.FILE_READ_DATA, AccessMask.FILE_READ_ATTRIBUTES),
+                    NORMAL, SMB2ShareAccess.ALL, SMB2CreateDisposition.FILE_OPEN, A_FILE_AS_IS);
+        } catch (SMBRuntimeException e) {
+            if (statusOf(e) == SmbSharingViolations.STATUS_OBJECT_NAME_NOT_FOUND) {
+                return Found.ABSENT;
+            }
+            throw targetFailure(e, share, location, target, path);
+        }
+        boolean holds = false;
+        try {
+            refuseIfLink(file, "target " + location.describe(path));
+            // Read even when the size alone says it differs: a READ is what meets a client's byte-range lock (in use).
+            holds = FileDigest.of(new ReadStream(file, source.digest().size() + 1)).equals(source.digest());
+            return holds ? Found.HOLDS : Found.DIFFERS;
+        } catch (SMBRuntimeException e) {
+            throw failure(e, Step.READ_TARGET, location.describe(path));
+        } catch (IOException e) {
+            throw lost(e);
+        } finally {
+            if (holds) {
+                closeNoWait(file);
+            } else {
+                closeQuietly(file);
+            }
+        }
+    }
+
+    /** What a failure to open or read the target means: a missing folder or a directory said as such, else a failure. */
+    private static CopyException targetFailure(SMBRuntimeException e, DiskShare share, SmbLocation location,
+            TargetFile target, String path) {
+        long status = statusOf(e);
+        if (status == SmbSharingViolations.STATUS_OBJECT_PATH_NOT_FOUND || status == STATUS_NOT_A_DIRECTORY) {
+            return missingFolder(share, location, location.pathInShare(target.folder()));
+        }
+        if (status == SmbSharingViolations.STATUS_FILE_IS_A_DIRECTORY) {
+            return new CopyFailure("target " + location.describe(path) + " is a directory, not a file");
+        }
+        return failure(e, Step.READ_TARGET, location.describe(path));
+    }
+
     @Override
     public void replace(SourceFile source, TargetFile target) throws CopyException {
         SmbLocation location = location(target);
-        String path = location.pathInShare(target.folder(), target.fileName());
         String folderPath = location.pathInShare(target.folder());
-        String tempPath = location.pathInShare(target.folder(), target.newTempName());
         sessions.onShare(location, share -> {
             // One folder handle checks the folder and removes killed attempts' temp files: round trips are the cost here.
             checkFolderAndRemoveLeftovers(share, location, folderPath, target);
-            File temp = openTemp(share, location, tempPath);
-            boolean renamed = false;
-            try {
-                write(source, temp, location.describe(tempPath));
-                verify(source, temp, location.describe(tempPath));
-                refuseIfHeld(share, path, location.describe(path));
-                try {
-                    temp.rename(path, true);
-                } catch (SMBRuntimeException e) {
-                    throw failure(e, Step.RENAME, location.describe(path));
-                }
-                renamed = true;
-            } finally {
-                if (!renamed) {
-                    removeQuietly(temp);
-                }
-                closeQuietly(temp);
-            }
+            writeAndRename(share, location, source, target, true);
             return null;
         });
+    }
+
+    /**
+     * Writes the snapshot to a temp file created new beside the target, reads it back, and renames it over the target
+     * once no client holds that. The temp name is drawn here, so a retry after a reconnect never meets its own.
+     *
+     * @param checkLink whether the target must be asked again whether it is a link: not when {@link #compare} just
+     *                  found it was none
+     */
+    private static void writeAndRename(DiskShare share, SmbLocation location, SourceFile source, TargetFile target,
+            boolean checkLink) throws CopyException {
+        String path = location.pathInShare(target.folder(), target.fileName());
+        String tempPath = location.pathInShare(target.folder(), target.newTempName());
+        File temp = openTemp(share, location, tempPath);
+        boolean renamed = false;
+        try {
+            write(source, temp, location.describe(tempPath));
+            verify(source, temp, location.describe(tempPath));
+            refuseIfHeld(share, path, location.describe(path), checkLink);
+            try {
+                temp.rename(path, true);
+            } catch (SMBRuntimeException e) {
+                throw failure(e, Step.RENAME, location.describe(path));
+            }
+            renamed = true;
+        } finally {
+            if (renamed) {
+                // Nothing follows on this handle, and its answer changes nothing: the next request need not wait for it.
+                closeNoWait(temp);
+            } else {
+                removeQuietly(temp);
+                closeQuietly(temp);
+            }
+        }
     }
 
     private static File openTemp(DiskShare share, SmbLocation location, String tempPath) throws CopyException {
@@ -206,10 +284,12 @@ final class SmbTransport implements CapTransport {
      * target that is a link (reparse point) is refused: the rename would replace the link, and clients read what it
      * names.
      */
-    private static void refuseIfHeld(DiskShare share, String path, String what) throws CopyException {
+    private static void refuseIfHeld(DiskShare share, String path, String what, boolean checkLink) throws CopyException {
         try (File probe = share.openFile(path, EnumSet.of(AccessMask.DELETE, AccessMask.FILE_READ_ATTRIBUTES), NORMAL,
                 SMB2ShareAccess.ALL, SMB2CreateDisposition.FILE_OPEN, A_FILE_AS_IS)) {
-            refuseIfLink(probe, "target " + what);
+            if (checkLink) {
+                refuseIfLink(probe, "target " + what);
+            }
             // Closed at once: Windows refuses a rename-with-replace over a target that is open, even by us.
         } catch (SMBRuntimeException e) {
             if (statusOf(e) == SmbSharingViolations.STATUS_OBJECT_NAME_NOT_FOUND) {
@@ -309,32 +389,43 @@ final class SmbTransport implements CapTransport {
      */
     private static void checkFolderAndRemoveLeftovers(DiskShare share, SmbLocation location, String folderPath,
             TargetFile target) throws CopyException {
-        try (com.hierynomus.smbj.share.Directory folder = share.openDirectory(folderPath,
-                EnumSet.of(AccessMask.FILE_LIST_DIRECTORY, AccessMask.FILE_READ_ATTRIBUTES), NORMAL, SMB2ShareAccess.ALL,
-                SMB2CreateDisposition.FILE_OPEN, A_FOLDER_AS_IS)) {
-            if (!folderPath.isEmpty()
-                    && (folder.getFileInformation(FileBasicInformation.class).getFileAttributes() & REPARSE_POINT) != 0) {
-                throw new CopyFailure("target folder " + location.describe(folderPath)
-                        + " is a link (reparse point); capsync follows no links below a CAP path");
-            }
-            List<FileIdBothDirectoryInformation> entries;
+        try {
+            com.hierynomus.smbj.share.Directory folder = share.openDirectory(folderPath,
+                    EnumSet.of(AccessMask.FILE_LIST_DIRECTORY, AccessMask.FILE_READ_ATTRIBUTES), NORMAL, SMB2ShareAccess.ALL,
+                    SMB2CreateDisposition.FILE_OPEN, A_FOLDER_AS_IS);
             try {
-                entries = folder.list(FileIdBothDirectoryInformation.class, target.leftoverPattern());
-            } catch (SMBApiException e) {
-                return; // STATUS_NO_SUCH_FILE: nothing left behind, the usual case
-            }
-            for (FileIdBothDirectoryInformation entry : entries) {
-                if (!target.isLeftover(entry.getFileName()) || (entry.getFileAttributes() & DIRECTORY) != 0) {
-                    continue;
-                }
-                try {
-                    deleteAsIs(share, location.pathInShare(target.folder(), entry.getFileName()));
-                } catch (SMBApiException e) {
-                    // a live writer's (sharing violation) or not ours to delete: left for a later attempt
-                }
+                removeLeftoversThrough(folder, share, location, folderPath, target);
+            } finally {
+                // Open with every sharing, it stands in no one's way: the next request need not wait for the CLOSE.
+                closeNoWait(folder);
             }
         } catch (SMBRuntimeException e) {
             throw folderFailure(e, share, location, folderPath);
+        }
+    }
+
+    private static void removeLeftoversThrough(com.hierynomus.smbj.share.Directory folder, DiskShare share,
+            SmbLocation location, String folderPath, TargetFile target) throws CopyFailure {
+        if (!folderPath.isEmpty()
+                && (folder.getFileInformation(FileBasicInformation.class).getFileAttributes() & REPARSE_POINT) != 0) {
+            throw new CopyFailure("target folder " + location.describe(folderPath)
+                    + " is a link (reparse point); capsync follows no links below a CAP path");
+        }
+        List<FileIdBothDirectoryInformation> entries;
+        try {
+            entries = folder.list(FileIdBothDirectoryInformation.class, target.leftoverPattern());
+        } catch (SMBApiException e) {
+            return; // STATUS_NO_SUCH_FILE: nothing left behind, the usual case
+        }
+        for (FileIdBothDirectoryInformation entry : entries) {
+            if (!target.isLeftover(entry.getFileName()) || (entry.getFileAttributes() & DIRECTORY) != 0) {
+                continue;
+            }
+            try {
+                deleteAsIs(share, location.pathInShare(target.folder(), entry.getFileName()));
+            } catch (SMBApiException e) {
+                // a live writer's (sharing violation) or not ours to delete: left for a later attempt
+            }
         }
     }
 
@@ -525,6 +616,18 @@ final class SmbTransport implements CapTransport {
     private static void closeQuietly(File file) {
         try {
             file.close();
+        } catch (RuntimeException e) {
+            // connection gone: the server closes the handle itself
+        }
+    }
+
+    /**
+     * Sends the CLOSE without waiting for its answer (a round trip less), where nothing later on this connection needs
+     * the handle gone first.
+     */
+    private static void closeNoWait(DiskEntry entry) {
+        try {
+            entry.closeNoWait();
         } catch (RuntimeException e) {
             // connection gone: the server closes the handle itself
         }
