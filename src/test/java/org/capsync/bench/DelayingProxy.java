@@ -8,6 +8,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -15,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * A TCP proxy on 127.0.0.1 that delivers every byte a fixed time after it arrived, in each direction: a WAN link's
@@ -23,7 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>It also counts the SMB messages it carries, from their direct-TCP framing (a 4-byte length before each): every
  * message from the client is a request its sender waits for an answer to, so the count of requests is the count of
- * request/response turns, exactly, whatever the timing (a compounded request is one message, one turn).
+ * request/response exchanges, exactly, whatever the timing (a compounded request is one message). It also counts the
+ * round trips a client waited for: a request that finds no earlier request of its connection still unanswered starts
+ * one, while one sent behind an unanswered request (a CLOSE whose answer the client does not wait for, then the next
+ * request) rides in the same round trip. That count is exact for one thread per connection.
  */
 final class DelayingProxy implements AutoCloseable {
 
@@ -33,6 +39,7 @@ final class DelayingProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong responses = new AtomicLong();
+    private final AtomicLong turns = new AtomicLong();
 
     private record Packet(long dueNanos, byte[] bytes) {
     }
@@ -64,6 +71,11 @@ final class DelayingProxy implements AutoCloseable {
         return responses.get();
     }
 
+    /** Round trips clients waited for so far: requests sent while their connection had none unanswered. */
+    long turns() {
+        return turns.get();
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             try {
@@ -74,8 +86,18 @@ final class DelayingProxy implements AutoCloseable {
                     s.setTcpNoDelay(true);
                     sockets.add(s);
                 }
-                pipe(client, target, requests);
-                pipe(target, client, responses);
+                // Requests of this connection not answered yet, as the proxy sees them arrive.
+                AtomicLong unanswered = new AtomicLong();
+                pipe(client, target, new Framing(requests, head -> {
+                    if (unanswered.getAndIncrement() == 0) {
+                        turns.incrementAndGet();
+                    }
+                }));
+                pipe(target, client, new Framing(responses, head -> {
+                    if (answersARequest(head)) {
+                        unanswered.updateAndGet(n -> Math.max(0, n - 1));
+                    }
+                }));
             } catch (IOException e) {
                 if (!server.isClosed()) {
                     System.err.println("delaying proxy: " + e);
@@ -85,11 +107,10 @@ final class DelayingProxy implements AutoCloseable {
     }
 
     /** One direction: a reader stamps each chunk with its due time, a writer hands it on when it is due. */
-    private void pipe(Socket from, Socket to, AtomicLong messages) {
+    private void pipe(Socket from, Socket to, Framing framing) {
         BlockingQueue<Packet> queue = new LinkedBlockingQueue<>();
         daemon("proxy-read", () -> {
             byte[] buffer = new byte[64 * 1024];
-            Framing framing = new Framing(messages);
             try (InputStream in = from.getInputStream()) {
                 for (int n; (n = in.read(buffer)) > 0; ) {
                     framing.count(buffer, n);
@@ -118,15 +139,37 @@ final class DelayingProxy implements AutoCloseable {
         });
     }
 
-    /** Finds the messages in one direction's bytes, however TCP cut them: a 4-byte big-endian length, then the message. */
+    /**
+     * Whether an answer from the server (the first {@link Framing#HEAD} bytes of its SMB2 header) answers a request:
+     * not an interim answer (STATUS_PENDING with the async flag; the final one follows), not an oplock break the server
+     * sends on its own (message id all ones).
+     */
+    private static boolean answersARequest(byte[] head) {
+        ByteBuffer header = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
+        if (header.getInt(0) != 0x424D53FE) { // "\xFESMB": not SMB2 (an SMB1 negotiate answer), still an answer
+            return true;
+        }
+        boolean interim = header.getInt(8) == 0x00000103 && (header.getInt(16) & 0x2) != 0;
+        return !interim && header.getLong(24) != -1L;
+    }
+
+    /**
+     * Finds the messages in one direction's bytes, however TCP cut them: a 4-byte big-endian length, then the message,
+     * whose first bytes go to a listener.
+     */
     private static final class Framing {
+        static final int HEAD = 32;
         private final AtomicLong messages;
+        private final Consumer<byte[]> listener;
+        private final byte[] head = new byte[HEAD];
+        private int headBytes;
         private long remaining;
         private int headerBytes;
         private long length;
 
-        Framing(AtomicLong messages) {
+        Framing(AtomicLong messages, Consumer<byte[]> listener) {
             this.messages = messages;
+            this.listener = listener;
         }
 
         void count(byte[] bytes, int n) {
@@ -134,6 +177,14 @@ final class DelayingProxy implements AutoCloseable {
             while (i < n) {
                 if (remaining > 0) {
                     int take = (int) Math.min(remaining, n - i);
+                    int toHead = Math.min(take, HEAD - headBytes);
+                    if (toHead > 0) {
+                        System.arraycopy(bytes, i, head, headBytes, toHead);
+                        headBytes += toHead;
+                        if (headBytes == HEAD) {
+                            listener.accept(head.clone());
+                        }
+                    }
                     remaining -= take;
                     i += take;
                     continue;
@@ -142,6 +193,7 @@ final class DelayingProxy implements AutoCloseable {
                 if (++headerBytes == 4) {
                     // The first byte is the NetBIOS message type (0 for a session message) in SMB's direct TCP.
                     remaining = length & 0xFF_FFFFL;
+                    headBytes = 0;
                     headerBytes = 0;
                     length = 0;
                     messages.incrementAndGet();

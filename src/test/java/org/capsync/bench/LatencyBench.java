@@ -40,12 +40,13 @@ final class LatencyBench {
      * Medians in milliseconds, whole process and the distribute step alone (from the job repository), for 1 thread,
      * 16 threads with the default pool of connections, and 16 threads on one connection; and the SMB requests per CAP
      * the proxy carried (each a round trip for its thread), for a run that copies every CAP and for a rerun that finds
-     * them all current, the run's own requests (negotiate, logon, logoff per connection) included. Every measured run
-     * replaces an older file at each CAP.
+     * them all current, the run's own requests (negotiate, logon, logoff per connection) included; and of those, the
+     * round trips the thread waited for (a request sent behind one still unanswered, such as a CLOSE whose answer is not
+     * awaited, shares its round trip), both at one thread. Every measured run replaces an older file at each CAP.
      */
     record Result(double oneThread, double sixteenThreads, double sixteenOnOneConnection, double oneThreadCopying,
             double sixteenThreadsCopying, double sixteenOnOneConnectionCopying, double requestsPerNewCap,
-            double requestsPerCurrentCap) {
+            double requestsPerCurrentCap, double turnsPerNewCap, double turnsPerCurrentCap) {
     }
 
     private final Path work;
@@ -142,6 +143,7 @@ final class LatencyBench {
             Benchmark.Samples sixteenSingleCopying = new Benchmark.Samples();
             Benchmark.Samples closing = new Benchmark.Samples();
             double requestsPerNewCap = Double.NaN;
+            double turnsPerNewCap = Double.NaN;
             // Untimed: the launcher's first run after a build also makes its start-up archive, and the CAPs get a file
             // to replace, as on every night but the first.
             site.newSource(seed++);
@@ -151,11 +153,13 @@ final class LatencyBench {
                 for (int threads : rep % 3 == 0 ? new int[] {1, 16, -16} : new int[] {16, -16}) {
                     site.newSource(seed++);
                     long requestsBefore = requests(proxies);
+                    long turnsBefore = turns(proxies);
                     Instant started = Instant.now();
                     CapsyncRun run = CapsyncRun.run(app, site.home(), Map.of(), "run", (threads < 0 ? single : pooled).toString(),
                             "--threads", Integer.toString(Math.abs(threads))).expect(0, caps + " copied, 0 unchanged");
                     if (threads == 1 && rep == 0) {
                         requestsPerNewCap = (double) (requests(proxies) - requestsBefore) / caps;
+                        turnsPerNewCap = (double) (turns(proxies) - turnsBefore) / caps;
                     }
                     (threads == 1 ? one : threads > 0 ? sixteen : sixteenSingle).add(run.millis());
                     (threads == 1 ? oneCopying : threads > 0 ? sixteenCopying : sixteenSingleCopying).add(distributeMillis(site.home()));
@@ -163,18 +167,23 @@ final class LatencyBench {
                     closing.add(Duration.between(jobEnd(site.home()), started.plusNanos((long) (run.millis() * 1e6))).toNanos() / 1e6);
                 }
             }
+            // One thread: the round trips waited for are exact only when no other thread shares the connection.
             long requestsBefore = requests(proxies);
-            CapsyncRun.run(app, site.home(), Map.of(), "run", single.toString(), "--threads", "16")
+            long turnsBefore = turns(proxies);
+            CapsyncRun.run(app, site.home(), Map.of(), "run", single.toString(), "--threads", "1")
                     .expect(0, "0 copied, " + caps + " unchanged");
             double requestsPerCurrentCap = (double) (requests(proxies) - requestsBefore) / caps;
+            double turnsPerCurrentCap = (double) (turns(proxies) - turnsBefore) / caps;
             System.out.printf("  %s, threads 1: %s, distribute step %s%n  threads 16 (default pool): %s, distribute step %s%n"
                             + "  threads 16, one connection: %s, distribute step %s%n"
                             + "  job ended to process exit, every run: %s%n"
-                            + "  SMB requests per CAP (round trips, the run's logons included): %.2f copying, %.2f current%n",
+                            + "  SMB requests per CAP (the run's logons included): %.2f copying, %.2f current%n"
+                            + "  round trips waited for per CAP, threads 1: %.2f copying, %.2f current%n",
                     layout.label, one, oneCopying, sixteen, sixteenCopying, sixteenSingle, sixteenSingleCopying, closing,
-                    requestsPerNewCap, requestsPerCurrentCap);
+                    requestsPerNewCap, requestsPerCurrentCap, turnsPerNewCap, turnsPerCurrentCap);
             return new Result(one.median(), sixteen.median(), sixteenSingle.median(), oneCopying.median(),
-                    sixteenCopying.median(), sixteenSingleCopying.median(), requestsPerNewCap, requestsPerCurrentCap);
+                    sixteenCopying.median(), sixteenSingleCopying.median(), requestsPerNewCap, requestsPerCurrentCap,
+                    turnsPerNewCap, turnsPerCurrentCap);
         } finally {
             for (DelayingProxy proxy : proxies) {
                 proxy.close();
@@ -184,5 +193,9 @@ final class LatencyBench {
 
     private static long requests(List<DelayingProxy> proxies) {
         return proxies.stream().mapToLong(DelayingProxy::requests).sum();
+    }
+
+    private static long turns(List<DelayingProxy> proxies) {
+        return proxies.stream().mapToLong(DelayingProxy::turns).sum();
     }
 }
