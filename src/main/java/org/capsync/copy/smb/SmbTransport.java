@@ -80,8 +80,7 @@ final class SmbTransport implements CapTransport {
         return sessions.onShare(location, share -> {
             try (File file = share.openFile(path, EnumSet.of(AccessMask.FILE_READ_DATA, AccessMask.FILE_READ_ATTRIBUTES),
                     NORMAL, SMB2ShareAccess.ALL, SMB2CreateDisposition.FILE_OPEN, A_FILE_AS_IS)) {
-                refuseIfLink(file, "target " + location.describe(path));
-                return Optional.of(FileDigest.of(new ReadStream(file)));
+                return Optional.of(digestUnlessLink(file, Long.MAX_VALUE, "target " + location.describe(path)));
             } catch (SMBRuntimeException e) {
                 if (statusOf(e) == SmbSharingViolations.STATUS_OBJECT_NAME_NOT_FOUND) {
                     return Optional.empty();
@@ -145,9 +144,9 @@ final class SmbTransport implements CapTransport {
         }
         boolean holds = false;
         try {
-            refuseIfLink(file, "target " + location.describe(path));
             // Read even when the size alone says it differs: a READ is what meets a client's byte-range lock (in use).
-            holds = FileDigest.of(new ReadStream(file, source.digest().size() + 1)).equals(source.digest());
+            holds = digestUnlessLink(file, source.digest().size() + 1, "target " + location.describe(path))
+                    .equals(source.digest());
             return holds ? Found.HOLDS : Found.DIFFERS;
         } catch (SMBRuntimeException e) {
             throw failure(e, Step.READ_TARGET, location.describe(path));
@@ -406,17 +405,18 @@ final class SmbTransport implements CapTransport {
 
     private static void removeLeftoversThrough(com.hierynomus.smbj.share.Directory folder, DiskShare share,
             SmbLocation location, String folderPath, TargetFile target) throws CopyFailure {
-        if (!folderPath.isEmpty()
-                && (folder.getFileInformation(FileBasicInformation.class).getFileAttributes() & REPARSE_POINT) != 0) {
-            throw new CopyFailure("target folder " + location.describe(folderPath)
-                    + " is a link (reparse point); capsync follows no links below a CAP path");
-        }
+        // The folder's attributes come back in the listing's round trip; nothing is removed before they say no link.
+        AttributesAhead attributes = folderPath.isEmpty() ? null : AttributesAhead.ask(folder);
         List<FileIdBothDirectoryInformation> entries;
         try {
             entries = folder.list(FileIdBothDirectoryInformation.class, target.leftoverPattern());
         } catch (SMBApiException e) {
-            return; // STATUS_NO_SUCH_FILE: nothing left behind, the usual case
+            entries = List.of(); // STATUS_NO_SUCH_FILE: nothing left behind, the usual case
+        } catch (SMBRuntimeException e) {
+            refuseIfLinkedFolder(attributes, location, folderPath);
+            throw e;
         }
+        refuseIfLinkedFolder(attributes, location, folderPath);
         for (FileIdBothDirectoryInformation entry : entries) {
             if (!target.isLeftover(entry.getFileName()) || (entry.getFileAttributes() & DIRECTORY) != 0) {
                 continue;
@@ -438,10 +438,31 @@ final class SmbTransport implements CapTransport {
     }
 
     private static void refuseIfLink(File file, String what) throws CopyFailure {
-        long attributes = file.getFileInformation(FileBasicInformation.class).getFileAttributes();
-        if ((attributes & REPARSE_POINT) != 0) {
+        refuseIfLink(AttributesAhead.ask(file), what);
+    }
+
+    private static void refuseIfLink(AttributesAhead attributes, String what) throws CopyFailure {
+        if (attributes.isLink()) {
             throw new CopyFailure(what + " is a link (reparse point); capsync follows no links at a CAP and does not replace them");
         }
+    }
+
+    /**
+     * The size and SHA-256 of the file's first {@code limit} bytes, unless it is a link. Its attributes are asked for
+     * first without waiting, so their answer comes back in the first READ's round trip; a link is said as such whatever
+     * its READs met, and nothing read from it is used.
+     */
+    private static FileDigest digestUnlessLink(File file, long limit, String what) throws CopyFailure, IOException {
+        AttributesAhead attributes = AttributesAhead.ask(file);
+        FileDigest digest;
+        try {
+            digest = FileDigest.of(new ReadStream(file, limit));
+        } catch (SMBRuntimeException | IOException e) {
+            refuseIfLink(attributes, what);
+            throw e;
+        }
+        refuseIfLink(attributes, what);
+        return digest;
     }
 
     /** Each folder below the share's root, down to the target folder, must be a folder and no link. */
@@ -452,13 +473,18 @@ final class SmbTransport implements CapTransport {
         try (com.hierynomus.smbj.share.Directory folder = share.openDirectory(folderPath,
                 EnumSet.of(AccessMask.FILE_READ_ATTRIBUTES), NORMAL, SMB2ShareAccess.ALL, SMB2CreateDisposition.FILE_OPEN,
                 A_FOLDER_AS_IS)) {
-            long attributes = folder.getFileInformation(FileBasicInformation.class).getFileAttributes();
-            if ((attributes & REPARSE_POINT) != 0) {
-                throw new CopyFailure("target folder " + location.describe(folderPath)
-                        + " is a link (reparse point); capsync follows no links below a CAP path");
-            }
+            refuseIfLinkedFolder(AttributesAhead.ask(folder), location, folderPath);
         } catch (SMBRuntimeException e) {
             throw folderFailure(e, share, location, folderPath);
+        }
+    }
+
+    /** @param attributes the folder's, or null for a share's root, which is no link of capsync's concern */
+    private static void refuseIfLinkedFolder(AttributesAhead attributes, SmbLocation location, String folderPath)
+            throws CopyFailure {
+        if (attributes != null && attributes.isLink()) {
+            throw new CopyFailure("target folder " + location.describe(folderPath)
+                    + " is a link (reparse point); capsync follows no links below a CAP path");
         }
     }
 
