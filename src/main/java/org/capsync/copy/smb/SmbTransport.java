@@ -8,6 +8,12 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import com.hierynomus.msdtyp.AccessMask;
 import com.hierynomus.msdtyp.FileTime;
@@ -62,6 +68,13 @@ final class SmbTransport implements CapTransport {
     private static final Set<FileAttributes> NORMAL = EnumSet.of(FileAttributes.FILE_ATTRIBUTE_NORMAL);
 
     private final SmbSessions sessions;
+    /** Threads for a CAP's folder visit, run beside its compare (see update); daemons, idle ones end soon. */
+    private final ExecutorService beside = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), work -> {
+                Thread thread = new Thread(work, "smb-folder-visit");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     public SmbTransport(SmbSessions sessions) {
         this.sessions = sessions;
@@ -100,23 +113,73 @@ final class SmbTransport implements CapTransport {
     }
 
     /**
-     * As the default, through one session: the target compared, then the folder checked and cleaned, then, unless the
-     * target held the snapshot, the temp file written and renamed. A target found to be no link is not asked again
-     * right before the rename: a link put there in between is replaced, not followed, by the rename.
+     * As the default, through one session: the target compared and, side by side with that, the folder checked and
+     * cleaned; then, unless the target held the snapshot, the temp file written and renamed. The two visits work on
+     * handles of their own and need nothing of each other, so their requests share round trips; nothing is written
+     * before both have ended well, and the compare's failure is said before the folder's. A target found to be no link
+     * is not asked again right before the rename: a link put there in between is replaced, not followed, by the rename.
      */
     @Override
     public CopyOutcome.Kind update(SourceFile source, TargetFile target) throws CopyException {
         SmbLocation location = location(target);
         String folderPath = location.pathInShare(target.folder());
         return sessions.onShare(location, share -> {
-            Found found = compare(share, location, source, target);
-            checkFolderAndRemoveLeftovers(share, location, folderPath, target);
+            Future<Void> folderVisit = beside.submit(() -> {
+                checkFolderAndRemoveLeftovers(share, location, folderPath, target);
+                return null;
+            });
+            Found found;
+            try {
+                found = compare(share, location, source, target);
+            } catch (CopyException | RuntimeException e) {
+                try {
+                    await(folderVisit);
+                } catch (CopyException | RuntimeException alsoThere) {
+                    e.addSuppressed(alsoThere);
+                }
+                throw e;
+            }
+            await(folderVisit);
             if (found == Found.HOLDS) {
                 return CopyOutcome.Kind.UNCHANGED;
             }
             writeAndRename(share, location, source, target, found == Found.ABSENT);
             return CopyOutcome.Kind.COPIED;
         });
+    }
+
+    /**
+     * Waits for work run beside this thread, however long smbj's own timeouts let it take (an interrupt is kept for
+     * later: the work must have ended when the CAP's visit does), and throws its failure here as it was thrown there.
+     */
+    private static void await(Future<Void> work) throws CopyException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    work.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof CopyException copy) {
+                        throw copy;
+                    }
+                    if (cause instanceof RuntimeException runtime) {
+                        throw runtime;
+                    }
+                    if (cause instanceof Error error) {
+                        throw error;
+                    }
+                    throw new IllegalStateException(cause);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** What {@link #compare} found at the target. */
