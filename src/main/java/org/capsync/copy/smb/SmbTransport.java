@@ -132,11 +132,7 @@ final class SmbTransport implements CapTransport {
             try {
                 found = compare(share, location, source, target);
             } catch (CopyException | RuntimeException e) {
-                try {
-                    await(folderVisit);
-                } catch (CopyException | RuntimeException alsoThere) {
-                    e.addSuppressed(alsoThere);
-                }
+                awaitAfter(e, folderVisit);
                 throw e;
             }
             await(folderVisit);
@@ -182,15 +178,24 @@ final class SmbTransport implements CapTransport {
         }
     }
 
+    /** Waits for work run beside this thread after this thread's own failure, the one said; the other's is suppressed. */
+    private static void awaitAfter(Exception failure, Future<Void> work) {
+        try {
+            await(work);
+        } catch (CopyException | RuntimeException alsoThere) {
+            failure.addSuppressed(alsoThere);
+        }
+    }
+
     /** What {@link #compare} found at the target. */
     private enum Found { ABSENT, HOLDS, DIFFERS }
 
     /**
      * Opens the target as itself, refuses a link, and reads no more of it than one byte beyond the snapshot's size: a
      * larger target is not the snapshot's whatever follows, and one of the snapshot's size is read in as few READs as it
-     * takes, with no extra one to find its end. A target that holds the snapshot is closed without waiting for the
-     * server's answer (nothing follows on it); one that differs is closed and the answer awaited, since Windows refuses
-     * to rename over a file that is still open, even by us.
+     * takes, with no extra one to find its end. The target is closed without waiting for the server's answer: nothing
+     * follows on the handle, and where a rename over the target follows (Windows refuses one over a file that is still
+     * open, even by us), several round trips waited for come first: the temp file's creation, writes and read-back.
      */
     private static Found compare(DiskShare share, SmbLocation location, SourceFile source, TargetFile target)
             throws CopyException {
@@ -205,10 +210,9 @@ final class SmbTransport implements CapTransport {
             }
             throw targetFailure(e, share, location, target, path);
         }
-        boolean holds = false;
         try {
             // Read even when the size alone says it differs: a READ is what meets a client's byte-range lock (in use).
-            holds = digestUnlessLink(file, source.digest().size() + 1, "target " + location.describe(path))
+            boolean holds = digestUnlessLink(file, source.digest().size() + 1, "target " + location.describe(path))
                     .equals(source.digest());
             return holds ? Found.HOLDS : Found.DIFFERS;
         } catch (SMBRuntimeException e) {
@@ -216,11 +220,7 @@ final class SmbTransport implements CapTransport {
         } catch (IOException e) {
             throw lost(e);
         } finally {
-            if (holds) {
-                closeNoWait(file);
-            } else {
-                closeQuietly(file);
-            }
+            closeNoWait(file);
         }
     }
 
@@ -256,7 +256,7 @@ final class SmbTransport implements CapTransport {
      * @param checkLink whether the target must be asked again whether it is a link: not when {@link #compare} just
      *                  found it was none
      */
-    private static void writeAndRename(DiskShare share, SmbLocation location, SourceFile source, TargetFile target,
+    private void writeAndRename(DiskShare share, SmbLocation location, SourceFile source, TargetFile target,
             boolean checkLink) throws CopyException {
         String path = location.pathInShare(target.folder(), target.fileName());
         String tempPath = location.pathInShare(target.folder(), target.newTempName());
@@ -264,8 +264,18 @@ final class SmbTransport implements CapTransport {
         boolean renamed = false;
         try {
             write(source, temp, location.describe(tempPath));
-            verify(source, temp, location.describe(tempPath));
-            refuseIfHeld(share, path, location.describe(path), checkLink);
+            // The probe opens the target, the read-back reads the temp file: side by side, they share a round trip.
+            Future<Void> probe = beside.submit(() -> {
+                refuseIfHeld(share, path, location.describe(path), checkLink);
+                return null;
+            });
+            try {
+                verify(source, temp, location.describe(tempPath));
+            } catch (CopyException | RuntimeException e) {
+                awaitAfter(e, probe);
+                throw e;
+            }
+            await(probe);
             try {
                 temp.rename(path, true);
             } catch (SMBRuntimeException e) {
