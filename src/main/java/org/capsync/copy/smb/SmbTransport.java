@@ -25,6 +25,8 @@ import com.hierynomus.mssmb2.SMB2CreateDisposition;
 import com.hierynomus.mssmb2.SMB2CreateOptions;
 import com.hierynomus.mssmb2.SMB2ShareAccess;
 import com.hierynomus.mssmb2.SMBApiException;
+import com.hierynomus.protocol.commons.concurrent.Futures;
+import com.hierynomus.protocol.transport.TransportException;
 import com.hierynomus.smbj.common.SMBRuntimeException;
 import com.hierynomus.smbj.share.DiskEntry;
 import com.hierynomus.smbj.share.DiskShare;
@@ -263,13 +265,14 @@ final class SmbTransport implements CapTransport {
         File temp = openTemp(share, location, tempPath);
         boolean renamed = false;
         try {
-            write(source, temp, location.describe(tempPath));
-            // The probe opens the target, the read-back reads the temp file: side by side, they share a round trip.
+            // The probe (does a client hold the target?) opens and closes the target while the temp file is written and
+            // read back: side by side, their requests share round trips. The rename waits for both.
             Future<Void> probe = beside.submit(() -> {
                 refuseIfHeld(share, path, location.describe(path), checkLink);
                 return null;
             });
             try {
+                write(source, temp, location.describe(tempPath));
                 verify(source, temp, location.describe(tempPath));
             } catch (CopyException | RuntimeException e) {
                 awaitAfter(e, probe);
@@ -314,24 +317,56 @@ final class SmbTransport implements CapTransport {
         }
     }
 
+    /**
+     * Writes the snapshot and sets the source's date. The last WRITE's answer is not waited for before the date is set,
+     * so the two share a round trip; their order does not matter: a date set on a handle stays, whatever is written
+     * through that handle later (MS-FSA's UserSetModificationTime; Samba keeps it too and sets it again at the close).
+     * smbj does not check an unawaited WRITE's status: a last WRITE that wrote less than its piece (or failed) is
+     * written again, waited for, and that one's failure is the server's answer.
+     */
     private static void write(SourceFile source, File temp, String what) throws CopyException {
-        byte[] buffer = new byte[CHUNK];
+        long size = source.digest().size();
+        byte[] buffer = new byte[(int) Math.min(CHUNK, Math.max(1, size))];
         try (InputStream in = Files.newInputStream(source.path())) {
+            Future<Long> last = null;
+            long lastOffset = 0;
+            int lastLength = 0;
             long offset = 0;
-            for (int n; (n = in.readNBytes(buffer, 0, buffer.length)) > 0; ) {
-                long written = 0;
-                while (written < n) {
-                    written += temp.write(buffer, offset + written, (int) written, (int) (n - written));
+            for (int n; (n = in.readNBytes(buffer, 0, buffer.length)) > 0; offset += n) {
+                if (offset + n < size) {
+                    writeFully(temp, buffer, 0, n, offset);
+                } else {
+                    // The last piece: the buffer is not touched again before its answer is in.
+                    last = temp.writeAsync(buffer, offset, 0, n);
+                    lastOffset = offset;
+                    lastLength = n;
+                    break;
                 }
-                offset += n;
             }
             // Clients compare date and size too (KB Q322967): the CAP copy carries the source's modification time.
             temp.setFileInformation(new FileBasicInformation(FileBasicInformation.DONT_SET, FileBasicInformation.DONT_SET,
                     FileTime.fromInstant(source.lastModified().toInstant()), FileBasicInformation.DONT_SET, 0));
+            if (last != null) {
+                long written = Futures.get(last, temp.getDiskShare().getTreeConnect().getConfig().getWriteTimeout(),
+                        TimeUnit.MILLISECONDS, TransportException.Wrapper);
+                if (written < lastLength) {
+                    int done = (int) Math.max(0, written);
+                    writeFully(temp, buffer, done, lastLength - done, lastOffset + done);
+                }
+            }
+        } catch (TransportException e) {
+            throw lost(e);
         } catch (IOException e) {
             throw new CopyFailure("cannot read the run's snapshot of " + source.name() + ": " + e.getMessage(), e);
         } catch (SMBRuntimeException e) {
             throw failure(e, Step.WRITE_TEMP, what);
+        }
+    }
+
+    private static void writeFully(File temp, byte[] buffer, int from, int length, long fileOffset) {
+        long written = 0;
+        while (written < length) {
+            written += temp.write(buffer, fileOffset + written, from + (int) written, length - (int) written);
         }
     }
 

@@ -231,6 +231,44 @@ class SmbTransportTest {
         }
     }
 
+    /**
+     * The date is set while the last WRITE is still unanswered (they share a round trip): whichever the server does
+     * first, every copy carries the source's date once its attempt has returned, its last piece written by Samba's
+     * asynchronous I/O or not.
+     */
+    @Test
+    void everyCopyCarriesTheSourcesDateWhicheverTheServerDidFirst() throws Exception {
+        Files.write(dir.resolve("inbox/big.lkp"), TestSite.bytes(2 * 1024 * 1024 + 4321, 11));
+        Files.setLastModifiedTime(dir.resolve("inbox/big.lkp"), FileTime.fromMillis(1_500_000_000_000L));
+        SourceFile big = sourceFile(dir.resolve("inbox/big.lkp"));
+        List<TargetFile> targets = new ArrayList<>();
+        for (int i = 1; i <= 24; i++) {
+            String folder = cap + "/CAP_" + i;
+            samba.folder("caps", folder + "/clidata.box");
+            targets.add(TargetFile.of("CAP_" + i, samba.url("caps", folder), "clidata.box", "client.lkp", "client-lkp"));
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<CopyOutcome>> outcomes = new ArrayList<>();
+            for (TargetFile target : targets) {
+                outcomes.add(threads.submit(() -> copier.attempt(big, target)));
+                outcomes.add(threads.submit(() -> copier.attempt(source, target("caps", cap))));
+            }
+            for (Future<CopyOutcome> outcome : outcomes) {
+                assertThat(outcome.get().kind()).as(String.valueOf(outcome.get().reason()))
+                        .isIn(CopyOutcome.Kind.COPIED, CopyOutcome.Kind.UNCHANGED, CopyOutcome.Kind.IN_USE);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        for (int i = 1; i <= 24; i++) {
+            Path copy = samba.sharePath("caps").resolve(cap + "/CAP_" + i + "/clidata.box/client.lkp");
+            assertThat(Files.getLastModifiedTime(copy).toMillis()).as(copy.toString()).isEqualTo(1_500_000_000_000L);
+            assertThat(Files.size(copy)).isEqualTo(big.digest().size());
+        }
+        assertThat(Files.getLastModifiedTime(onDisk("caps", cap)).toMillis()).isEqualTo(1_600_000_000_000L);
+    }
+
     @Test
     void aTargetHoldingTheSnapshotIsLeftAloneButOneWithAByteMoreOrLessIsReplaced() throws Exception {
         byte[] bytes = Files.readAllBytes(source.path());
