@@ -170,9 +170,9 @@ class RunCommand extends Subcommand {
         JobLogging.configure(home.logs(), job.name(), mode.attemptsThreshold());
         try (GracefulStop stop = GracefulStop.install()) {
             RunSummary summary;
-            try (// The sessions the first CAPs need are opened while Spring and the repository start.
+            try (// The sessions and shares the CAPs need are opened while Spring and the repository start, and on.
                  SmbSessions smb = new SmbSessions(credentials, job.smbConnections())
-                         .connectAhead(onWorkers ? List.of() : firstSmbShares(caps, job.threads()));
+                         .connectAhead(onWorkers ? List.of() : smbShares(caps));
                  var context = RepositoryGate.openForRun(home, READERS_WAIT, () -> RepositoryContext.open(home, job.name(),
                          job.threads() + 4, beans -> {
                              beans.registerSingleton("jobDefinition", job);
@@ -214,15 +214,12 @@ class RunCommand extends Subcommand {
     }
 
     /**
-     * The shares of the first {@code threads} enabled SMB CAPs in list order: the plan deals the CAPs out round-robin,
-     * so these are the ones the partitions start with.
+     * The shares of the enabled SMB CAPs in list order: the plan deals the CAPs out round-robin, so the partitions meet
+     * them in about that order.
      */
-    static List<SmbLocation> firstSmbShares(CapList caps, int threads) {
+    static List<SmbLocation> smbShares(CapList caps) {
         List<SmbLocation> shares = new ArrayList<>();
         for (Cap cap : caps.enabled()) {
-            if (shares.size() == threads) {
-                break;
-            }
             if (cap.isSmb()) {
                 shares.add(SmbLocation.parse(cap.path()));
             }

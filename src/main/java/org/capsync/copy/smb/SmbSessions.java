@@ -66,6 +66,7 @@ public final class SmbSessions implements AutoCloseable {
     private final List<SMBClient> clients;
     private final Map<String, Server> servers = new ConcurrentHashMap<>();
     private final AtomicInteger sessionsOpened = new AtomicInteger();
+    private final AtomicInteger sharesConnected = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public SmbSessions(SmbCredentials credentials) {
@@ -127,9 +128,10 @@ public final class SmbSessions implements AutoCloseable {
     }
 
     /**
-     * Opens, on a daemon thread, the sessions and share connections the first CAPs of a run will need, so that they
-     * are ready when the copying starts instead of costing its first attempts (a session is several round trips and,
-     * in a fresh JVM, a few hundred milliseconds of loading smbj). Servers are taken in the order given, each once. A
+     * Opens, on a daemon thread, the sessions and share connections a run's CAPs will need, in the order given, so that
+     * they are ready when a CAP's turn comes instead of costing its attempt: a session is several round trips and, in a
+     * fresh JVM, a few hundred milliseconds of loading smbj; a share of its own per CAP (the usual layout) is one round
+     * trip more per CAP. Each share is connected once, on the connection its CAPs will use. A
      * failure is not reported here: it is remembered as when a CAP meets it (an unreachable server for a short while, a
      * refused logon for the run), and the CAP's attempt reports it. A CAP whose server is still connecting waits for
      * that connection rather than opening a second one.
@@ -177,6 +179,11 @@ public final class SmbSessions implements AutoCloseable {
     /** How many sessions were established so far (one per connection of a server's pool, plus reconnects). */
     public int sessionsOpened() {
         return sessionsOpened.get();
+    }
+
+    /** How many share connections (tree connects) were made so far, over all sessions. */
+    public int sharesConnected() {
+        return sharesConnected.get();
     }
 
     /** How many connections are logged on now, over all servers. */
@@ -351,7 +358,8 @@ public final class SmbSessions implements AutoCloseable {
                 if (session != null) {
                     int n = sessionsOpened.incrementAndGet();
                     current = new ServerSession(connection, session, server.name,
-                            "smb: session to " + server.name + " as " + credentials.account() + " opened (" + n + " so far)");
+                            "smb: session to " + server.name + " as " + credentials.account() + " opened (" + n + " so far)",
+                            sharesConnected);
                     server.unreachable = null;
                     return current;
                 }
@@ -398,9 +406,13 @@ public final class SmbSessions implements AutoCloseable {
         final Session session;
         final String server;
         private final Map<String, DiskShare> shares = new ConcurrentHashMap<>();
+        /** One lock per share name: a share is tree-connected once, while other shares connect meanwhile. */
+        private final Map<String, Object> connecting = new ConcurrentHashMap<>();
         private final AtomicReference<String> opened;
+        private final AtomicInteger connectedCount;
 
-        ServerSession(Connection connection, Session session, String server, String opened) {
+        ServerSession(Connection connection, Session session, String server, String opened, AtomicInteger connectedCount) {
+            this.connectedCount = connectedCount;
             this.connection = connection;
             this.session = session;
             this.server = server;
@@ -424,7 +436,7 @@ public final class SmbSessions implements AutoCloseable {
             if (share != null && share.isConnected()) {
                 return share;
             }
-            synchronized (this) {
+            synchronized (connecting.computeIfAbsent(location.share(), name -> new Object())) {
                 share = shares.get(location.share());
                 if (share != null && share.isConnected()) {
                     return share;
@@ -451,6 +463,7 @@ public final class SmbSessions implements AutoCloseable {
                     throw new CopyFailure(location.describeShare() + " is not a disk share");
                 }
                 shares.put(location.share(), disk);
+                connectedCount.incrementAndGet();
                 return disk;
             }
         }

@@ -405,7 +405,7 @@ class SmbTransportTest {
     }
 
     @Test
-    void sessionsOpenedAheadAreTheOnesTheCopiesUse() throws Exception {
+    void sessionsAndSharesOpenedAheadAreTheOnesTheCopiesUse() throws Exception {
         String other = cap + "-2";
         samba.folder("caps", other + "/clidata.box");
         sessions.connectAhead(List.of(SmbLocation.parse(samba.url("caps", cap)), SmbLocation.parse(samba.url("caps", other))));
@@ -414,10 +414,14 @@ class SmbTransportTest {
             Thread.sleep(10);
         }
         assertThat(sessions.sessionsOpened()).isEqualTo(1);
+        while (sessions.sharesConnected() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
 
         assertThat(copier.attempt(source, target("caps", cap)).kind()).isEqualTo(CopyOutcome.Kind.COPIED);
         assertThat(copier.attempt(source, target("caps", other)).kind()).isEqualTo(CopyOutcome.Kind.COPIED);
         assertThat(sessions.sessionsOpened()).isEqualTo(1);
+        assertThat(sessions.sharesConnected()).as("the share connected ahead is the one the copies use").isEqualTo(1);
     }
 
     @Test

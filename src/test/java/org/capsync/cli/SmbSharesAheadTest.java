@@ -10,10 +10,10 @@ import org.capsync.definition.CapList;
 import org.capsync.definition.SmbLocation;
 import org.junit.jupiter.api.Test;
 
-class FirstSmbSharesTest {
+class SmbSharesAheadTest {
 
     @Test
-    void theSharesConnectedAheadAreThoseOfTheFirstEnabledSmbCapsOnePerThread() {
+    void theSharesConnectedAheadAreThoseOfTheEnabledSmbCapsInListOrder() {
         CapList caps = new CapList(Path.of("caps.csv"), List.of(
                 new Cap("LOCAL", "/srv/cap", true, 2),
                 new Cap("OFF", "smb://off/CAP_OFF", false, 3),
@@ -21,9 +21,8 @@ class FirstSmbSharesTest {
                 new Cap("B", "smb://b:1445/CAP_B/sub", true, 5),
                 new Cap("C", "smb://c/CAP_C", true, 6)));
 
-        assertThat(RunCommand.firstSmbShares(caps, 2)).containsExactly(SmbLocation.parse("smb://a/CAP_A"),
-                SmbLocation.parse("smb://b:1445/CAP_B/sub"));
-        assertThat(RunCommand.firstSmbShares(caps, 16)).hasSize(3);
-        assertThat(RunCommand.firstSmbShares(new CapList(Path.of("caps.csv"), List.of(new Cap("L", "/srv/l", true, 2))), 4)).isEmpty();
+        assertThat(RunCommand.smbShares(caps)).containsExactly(SmbLocation.parse("smb://a/CAP_A"),
+                SmbLocation.parse("smb://b:1445/CAP_B/sub"), SmbLocation.parse("smb://c/CAP_C"));
+        assertThat(RunCommand.smbShares(new CapList(Path.of("caps.csv"), List.of(new Cap("L", "/srv/l", true, 2))))).isEmpty();
     }
 }
