@@ -172,7 +172,7 @@ class RunCommand extends Subcommand {
             RunSummary summary;
             try (// The sessions and shares the CAPs need are opened while Spring and the repository start, and on.
                  SmbSessions smb = new SmbSessions(credentials, job.smbConnections())
-                         .connectAhead(onWorkers ? List.of() : smbShares(caps));
+                         .connectAhead(onWorkers ? List.of() : smbShares(caps), aheadThreads(job.threads()));
                  var context = RepositoryGate.openForRun(home, READERS_WAIT, () -> RepositoryContext.open(home, job.name(),
                          job.threads() + 4, beans -> {
                              beans.registerSingleton("jobDefinition", job);
@@ -217,6 +217,11 @@ class RunCommand extends Subcommand {
      * The shares of the enabled SMB CAPs in list order: the plan deals the CAPs out round-robin, so the partitions meet
      * them in about that order.
      */
+    /** One thread connecting ahead per four copying threads: enough to stay ahead of them at a share per CAP. */
+    static int aheadThreads(int threads) {
+        return Math.max(1, (threads + 3) / 4);
+    }
+
     static List<SmbLocation> smbShares(CapList caps) {
         List<SmbLocation> shares = new ArrayList<>();
         for (Cap cap : caps.enabled()) {

@@ -25,4 +25,9 @@ class SmbSharesAheadTest {
                 SmbLocation.parse("smb://b:1445/CAP_B/sub"), SmbLocation.parse("smb://c/CAP_C"));
         assertThat(RunCommand.smbShares(new CapList(Path.of("caps.csv"), List.of(new Cap("L", "/srv/l", true, 2))))).isEmpty();
     }
+
+    @Test
+    void oneThreadConnectsAheadPerFourCopyingThreads() {
+        assertThat(List.of(1, 4, 5, 16, 64).stream().map(RunCommand::aheadThreads)).containsExactly(1, 1, 2, 4, 16);
+    }
 }

@@ -128,7 +128,7 @@ public final class SmbSessions implements AutoCloseable {
     }
 
     /**
-     * Opens, on a daemon thread, the sessions and share connections a run's CAPs will need, in the order given, so that
+     * Opens, on daemon threads, the sessions and share connections a run's CAPs will need, in the order given, so that
      * they are ready when a CAP's turn comes instead of costing its attempt: a session is several round trips and, in a
      * fresh JVM, a few hundred milliseconds of loading smbj; a share of its own per CAP (the usual layout) is one round
      * trip more per CAP. Each share is connected once, on the connection its CAPs will use. A
@@ -136,30 +136,34 @@ public final class SmbSessions implements AutoCloseable {
      * refused logon for the run), and the CAP's attempt reports it. A CAP whose server is still connecting waits for
      * that connection rather than opening a second one.
      *
+     * @param threads how many connect at once: a thread connects a share per round trip, while many copying threads
+     *                meet a new share every few round trips between them
      * @return these sessions
      */
-    public SmbSessions connectAhead(List<SmbLocation> shares) {
-        if (shares.isEmpty()) {
-            return this;
-        }
-        Thread thread = new Thread(() -> {
-            Set<String> seen = new HashSet<>();
-            for (SmbLocation location : shares) {
-                if (closed.get()) {
-                    return;
-                }
-                if (!seen.add(location.server() + "/" + location.share() + "/" + location.folder())) {
-                    continue;
-                }
-                try {
-                    server(location).placeOf(location).session().share(location);
-                } catch (CopyException | RuntimeException e) {
-                    log.debug("smb: connecting ahead to {}: {}", location.describeShare(), e.getMessage());
-                }
+    public SmbSessions connectAhead(List<SmbLocation> shares, int threads) {
+        Set<String> seen = new HashSet<>();
+        List<SmbLocation> places = new ArrayList<>();
+        for (SmbLocation location : shares) {
+            // The folder counts: CAPs that are folders of one share may be dealt to different connections of the pool.
+            if (seen.add(location.server() + "/" + location.share() + "/" + location.folder())) {
+                places.add(location);
             }
-        }, "capsync-smb-ahead");
-        thread.setDaemon(true);
-        thread.start();
+        }
+        AtomicInteger next = new AtomicInteger();
+        for (int t = 0; t < Math.min(threads, places.size()); t++) {
+            Thread thread = new Thread(() -> {
+                for (int i; (i = next.getAndIncrement()) < places.size() && !closed.get(); ) {
+                    SmbLocation location = places.get(i);
+                    try {
+                        server(location).placeOf(location).session().share(location);
+                    } catch (CopyException | RuntimeException e) {
+                        log.debug("smb: connecting ahead to {}: {}", location.describeShare(), e.getMessage());
+                    }
+                }
+            }, "capsync-smb-ahead-" + t);
+            thread.setDaemon(true);
+            thread.start();
+        }
         return this;
     }
 

@@ -408,7 +408,7 @@ class SmbTransportTest {
     void sessionsAndSharesOpenedAheadAreTheOnesTheCopiesUse() throws Exception {
         String other = cap + "-2";
         samba.folder("caps", other + "/clidata.box");
-        sessions.connectAhead(List.of(SmbLocation.parse(samba.url("caps", cap)), SmbLocation.parse(samba.url("caps", other))));
+        sessions.connectAhead(List.of(SmbLocation.parse(samba.url("caps", cap)), SmbLocation.parse(samba.url("caps", other))), 2);
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (sessions.sessionsOpened() == 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
@@ -431,7 +431,7 @@ class SmbTransportTest {
             closedPort = socket.getLocalPort();
         }
         String url = "smb://127.0.0.1:" + closedPort + "/caps/" + cap;
-        sessions.connectAhead(List.of(SmbLocation.parse(url)));
+        sessions.connectAhead(List.of(SmbLocation.parse(url)), 1);
 
         CopyOutcome outcome = copier.attempt(source, TargetFile.of("CAP_X", url, "clidata.box", "client.lkp", "client-lkp"));
         assertThat(outcome.kind()).isEqualTo(CopyOutcome.Kind.FAILED);
