@@ -199,10 +199,13 @@ class OverlapAndStopTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline && run.isAlive()) {
             try {
-                // Only the held CAP left: the other pairs' outcomes are committed.
+                // Only the held CAP left (the other pairs' outcomes are committed), and the retry step recorded as
+                // running: the pair turns RETRY a moment before the distribute step ends and the retry step begins.
                 if (Files.exists(home.resolve("repository/capsync.mv.db"))
                         && Repository.count(home, "SELECT COUNT(*) FROM CAPSYNC_PAIR WHERE STATUS = 'RETRY'") > 0
-                        && Repository.count(home, "SELECT COUNT(*) FROM CAPSYNC_PAIR WHERE STATUS = 'PENDING'") == 0) {
+                        && Repository.count(home, "SELECT COUNT(*) FROM CAPSYNC_PAIR WHERE STATUS = 'PENDING'") == 0
+                        && Repository.count(home, "SELECT COUNT(*) FROM BATCH_STEP_EXECUTION "
+                                + "WHERE STEP_NAME = 'retry' AND STATUS = 'STARTED'") > 0) {
                     return;
                 }
             } catch (IllegalStateException schemaNotThereYet) {
