@@ -35,12 +35,14 @@ public final class SambaServer implements AutoCloseable {
     private final Path conf;
     private final int port;
     private final Map<String, Boolean> shares;
+    private final long fileSizeLimit;
     private Process smbd;
 
-    private SambaServer(Path base, Map<String, Boolean> shares) {
+    private SambaServer(Path base, Map<String, Boolean> shares, long fileSizeLimit) {
         this.base = base;
         this.conf = base.resolve("smb.conf");
         this.shares = shares;
+        this.fileSizeLimit = fileSizeLimit;
         this.port = TestServices.freePort();
     }
 
@@ -51,6 +53,7 @@ public final class SambaServer implements AutoCloseable {
     public static final class Builder {
         private final Path base;
         private final Map<String, Boolean> shares = new LinkedHashMap<>();
+        private long fileSizeLimit;
 
         private Builder(Path base) {
             this.base = base;
@@ -68,8 +71,17 @@ public final class SambaServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * No file written larger than this (a multiple of 512 bytes): a WRITE beyond it is refused as a full disk is
+         * ({@code EFBIG}, which Samba answers with {@code STATUS_DISK_FULL}), and the server carries on.
+         */
+        public Builder fileSizeLimit(long bytes) {
+            this.fileSizeLimit = bytes;
+            return this;
+        }
+
         public SambaServer start() {
-            SambaServer server = new SambaServer(base, shares);
+            SambaServer server = new SambaServer(base, shares, fileSizeLimit);
             server.setUp();
             server.start();
             return server;
@@ -157,7 +169,13 @@ public final class SambaServer implements AutoCloseable {
         }
         try {
             // No --no-process-group: smbd then leads its own process group, and its SIGTERM never reaches this JVM.
-            smbd = new ProcessBuilder(smbd(), "--foreground", "--debug-stdout", "-s", conf.toString())
+            List<String> command = new ArrayList<>();
+            if (fileSizeLimit > 0) {
+                // SIGXFSZ ignored (kept so across exec): a write past the limit fails with EFBIG instead of ending smbd.
+                command.addAll(List.of("sh", "-c", "trap '' XFSZ && ulimit -f " + fileSizeLimit / 512 + " && exec \"$@\"", "sh"));
+            }
+            command.addAll(List.of(smbd(), "--foreground", "--debug-stdout", "-s", conf.toString()));
+            smbd = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(base.resolve("smbd.log").toFile()))
                     .start();

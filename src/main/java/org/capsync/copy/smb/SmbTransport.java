@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.hierynomus.msdtyp.AccessMask;
 import com.hierynomus.msdtyp.FileTime;
@@ -21,16 +22,19 @@ import com.hierynomus.mserref.NtStatus;
 import com.hierynomus.msfscc.FileAttributes;
 import com.hierynomus.msfscc.fileinformation.FileBasicInformation;
 import com.hierynomus.msfscc.fileinformation.FileIdBothDirectoryInformation;
+import com.hierynomus.msfscc.fileinformation.FileInformation;
+import com.hierynomus.msfscc.fileinformation.FileInformationFactory;
 import com.hierynomus.mssmb2.SMB2CreateDisposition;
 import com.hierynomus.mssmb2.SMB2CreateOptions;
 import com.hierynomus.mssmb2.SMB2ShareAccess;
 import com.hierynomus.mssmb2.SMBApiException;
-import com.hierynomus.protocol.commons.concurrent.Futures;
-import com.hierynomus.protocol.transport.TransportException;
+import com.hierynomus.mssmb2.messages.SMB2SetInfoRequest;
+import com.hierynomus.smb.SMBBuffer;
 import com.hierynomus.smbj.common.SMBRuntimeException;
 import com.hierynomus.smbj.share.DiskEntry;
 import com.hierynomus.smbj.share.DiskShare;
 import com.hierynomus.smbj.share.File;
+import com.hierynomus.smbj.share.TreeConnect;
 import org.capsync.copy.CapTransport;
 import org.capsync.copy.CopyException;
 import org.capsync.copy.CopyFailure;
@@ -118,8 +122,7 @@ final class SmbTransport implements CapTransport {
      * As the default, through one session: the target compared and, side by side with that, the folder checked and
      * cleaned; then, unless the target held the snapshot, the temp file written and renamed. The two visits work on
      * handles of their own and need nothing of each other, so their requests share round trips; nothing is written
-     * before both have ended well, and the compare's failure is said before the folder's. A target found to be no link
-     * is not asked again right before the rename: a link put there in between is replaced, not followed, by the rename.
+     * before both have ended well, and the compare's failure is said before the folder's.
      */
     @Override
     public CopyOutcome.Kind update(SourceFile source, TargetFile target) throws CopyException {
@@ -133,7 +136,7 @@ final class SmbTransport implements CapTransport {
             Found found;
             try {
                 found = compare(share, location, source, target);
-            } catch (CopyException | RuntimeException e) {
+            } catch (Throwable e) {
                 awaitAfter(e, folderVisit);
                 throw e;
             }
@@ -141,7 +144,7 @@ final class SmbTransport implements CapTransport {
             if (found == Found.HOLDS) {
                 return CopyOutcome.Kind.UNCHANGED;
             }
-            writeAndRename(share, location, source, target, found == Found.ABSENT);
+            writeAndRename(share, location, source, target);
             return CopyOutcome.Kind.COPIED;
         });
     }
@@ -180,11 +183,17 @@ final class SmbTransport implements CapTransport {
         }
     }
 
-    /** Waits for work run beside this thread after this thread's own failure, the one said; the other's is suppressed. */
-    private static void awaitAfter(Exception failure, Future<Void> work) {
+    /**
+     * Waits for work run beside this thread, if it was started, after this thread's own failure, the one said; the
+     * other's is suppressed.
+     */
+    private static void awaitAfter(Throwable failure, Future<Void> work) {
+        if (work == null) {
+            return;
+        }
         try {
             await(work);
-        } catch (CopyException | RuntimeException alsoThere) {
+        } catch (CopyException | RuntimeException | Error alsoThere) {
             failure.addSuppressed(alsoThere);
         }
     }
@@ -246,7 +255,7 @@ final class SmbTransport implements CapTransport {
         sessions.onShare(location, share -> {
             // One folder handle checks the folder and removes killed attempts' temp files: round trips are the cost here.
             checkFolderAndRemoveLeftovers(share, location, folderPath, target);
-            writeAndRename(share, location, source, target, true);
+            writeAndRename(share, location, source, target);
             return null;
         });
     }
@@ -254,31 +263,31 @@ final class SmbTransport implements CapTransport {
     /**
      * Writes the snapshot to a temp file created new beside the target, reads it back, and renames it over the target
      * once no client holds that. The temp name is drawn here, so a retry after a reconnect never meets its own.
-     *
-     * @param checkLink whether the target must be asked again whether it is a link: not when {@link #compare} just
-     *                  found it was none
      */
-    private void writeAndRename(DiskShare share, SmbLocation location, SourceFile source, TargetFile target,
-            boolean checkLink) throws CopyException {
+    private void writeAndRename(DiskShare share, SmbLocation location, SourceFile source, TargetFile target)
+            throws CopyException {
         String path = location.pathInShare(target.folder(), target.fileName());
         String tempPath = location.pathInShare(target.folder(), target.newTempName());
         File temp = openTemp(share, location, tempPath);
+        // The probe (does a client hold the target? is it a link now?) opens and closes the target while the last
+        // piece is written and read back: side by side, their requests share round trips, and however large the file,
+        // the probe is never older than its read-back when the rename comes. The rename waits for it.
+        AtomicReference<Future<Void>> probe = new AtomicReference<>();
+        Runnable startProbe = () -> probe.set(beside.submit(() -> {
+            refuseIfHeld(share, path, location.describe(path));
+            return null;
+        }));
         boolean renamed = false;
         try {
-            // The probe (does a client hold the target?) opens and closes the target while the temp file is written and
-            // read back: side by side, their requests share round trips. The rename waits for both.
-            Future<Void> probe = beside.submit(() -> {
-                refuseIfHeld(share, path, location.describe(path), checkLink);
-                return null;
-            });
             try {
-                write(source, temp, location.describe(tempPath));
+                SentAhead<?> date = write(source, temp, location.describe(tempPath), startProbe);
                 verify(source, temp, location.describe(tempPath));
-            } catch (CopyException | RuntimeException e) {
-                awaitAfter(e, probe);
+                dateSet(date, location.describe(tempPath));
+            } catch (Throwable e) {
+                awaitAfter(e, probe.get());
                 throw e;
             }
-            await(probe);
+            await(probe.get());
             try {
                 temp.rename(path, true);
             } catch (SMBRuntimeException e) {
@@ -318,46 +327,58 @@ final class SmbTransport implements CapTransport {
     }
 
     /**
-     * Writes the snapshot and sets the source's date. The last WRITE's answer is not waited for before the date is set,
-     * so the two share a round trip; their order does not matter: a date set on a handle stays, whatever is written
-     * through that handle later (MS-FSA's UserSetModificationTime; Samba keeps it too and sets it again at the close).
-     * smbj does not check an unawaited WRITE's status: a last WRITE that wrote less than its piece (or failed) is
-     * written again, waited for, and that one's failure is the server's answer.
+     * Writes the snapshot, every WRITE waited for (its answer is the server's word on it: a full disk, a quota), then
+     * sends the source's date without waiting, so that its answer shares the read-back's round trip; see
+     * {@link #dateSet}. The date goes after the last WRITE's answer: a server that completes writes apart from the
+     * request (Samba's asynchronous I/O) could otherwise write after the date was set and stamp the file with its own.
+     *
+     * @param beforeLastPiece run once, just before the last piece (the only one, for most files) is sent
+     * @return the SET_INFO carrying the date, sent
      */
-    private static void write(SourceFile source, File temp, String what) throws CopyException {
+    private static SentAhead<?> write(SourceFile source, File temp, String what, Runnable beforeLastPiece)
+            throws CopyException {
         long size = source.digest().size();
         byte[] buffer = new byte[(int) Math.min(CHUNK, Math.max(1, size))];
         try (InputStream in = Files.newInputStream(source.path())) {
-            Future<Long> last = null;
-            long lastOffset = 0;
-            int lastLength = 0;
             long offset = 0;
+            boolean started = false;
             for (int n; (n = in.readNBytes(buffer, 0, buffer.length)) > 0; offset += n) {
-                if (offset + n < size) {
-                    writeFully(temp, buffer, 0, n, offset);
-                } else {
-                    // The last piece: the buffer is not touched again before its answer is in.
-                    last = temp.writeAsync(buffer, offset, 0, n);
-                    lastOffset = offset;
-                    lastLength = n;
-                    break;
+                if (!started && offset + n >= size) {
+                    beforeLastPiece.run();
+                    started = true;
                 }
+                writeFully(temp, buffer, 0, n, offset);
+            }
+            if (!started) {
+                beforeLastPiece.run(); // an empty snapshot: no piece at all
             }
             // Clients compare date and size too (KB Q322967): the CAP copy carries the source's modification time.
-            temp.setFileInformation(new FileBasicInformation(FileBasicInformation.DONT_SET, FileBasicInformation.DONT_SET,
-                    FileTime.fromInstant(source.lastModified().toInstant()), FileBasicInformation.DONT_SET, 0));
-            if (last != null) {
-                long written = Futures.get(last, temp.getDiskShare().getTreeConnect().getConfig().getWriteTimeout(),
-                        TimeUnit.MILLISECONDS, TransportException.Wrapper);
-                if (written < lastLength) {
-                    int done = (int) Math.max(0, written);
-                    writeFully(temp, buffer, done, lastLength - done, lastOffset + done);
-                }
-            }
-        } catch (TransportException e) {
-            throw lost(e);
+            return setDateAhead(temp, FileTime.fromInstant(source.lastModified().toInstant()));
         } catch (IOException e) {
             throw new CopyFailure("cannot read the run's snapshot of " + source.name() + ": " + e.getMessage(), e);
+        } catch (SMBRuntimeException e) {
+            throw failure(e, Step.WRITE_TEMP, what);
+        }
+    }
+
+    /** Sends a SET_INFO of the file's modification time (nothing else changed), as smbj's setFileInformation would. */
+    private static SentAhead<?> setDateAhead(File file, FileTime lastModified) {
+        FileBasicInformation date = new FileBasicInformation(FileBasicInformation.DONT_SET, FileBasicInformation.DONT_SET,
+                lastModified, FileBasicInformation.DONT_SET, 0);
+        SMBBuffer encoded = new SMBBuffer();
+        FileInformation.Encoder<FileBasicInformation> encoder = FileInformationFactory.getEncoder(date);
+        encoder.write(date, encoded);
+        TreeConnect tree = file.getDiskShare().getTreeConnect();
+        return SentAhead.send(tree, new SMB2SetInfoRequest(tree.getNegotiatedProtocol().getDialect(),
+                tree.getSession().getSessionId(), tree.getTreeId(), SMB2SetInfoRequest.SMB2InfoType.SMB2_0_INFO_FILE,
+                file.getFileId(), encoder.getInformationClass(), null, encoded.getCompactData()),
+                "SetInfo for " + file.getFileId());
+    }
+
+    /** The date's SET_INFO answered well: a file without the source's date is not a good copy. */
+    private static void dateSet(SentAhead<?> date, String what) throws CopyException {
+        try {
+            date.answer();
         } catch (SMBRuntimeException e) {
             throw failure(e, Step.WRITE_TEMP, what);
         }
@@ -389,19 +410,23 @@ final class SmbTransport implements CapTransport {
     /**
      * Opens the target for DELETE, sharing everything: refused with a sharing violation while a client holds it. A
      * target that is a link (reparse point) is refused: the rename would replace the link, and clients read what it
-     * names.
+     * names. Asked again here, though the compare may have just said no: the answer comes back with the CLOSE's.
      */
-    private static void refuseIfHeld(DiskShare share, String path, String what, boolean checkLink) throws CopyException {
+    private static void refuseIfHeld(DiskShare share, String path, String what) throws CopyException {
+        AttributesAhead attributes;
         try (File probe = share.openFile(path, EnumSet.of(AccessMask.DELETE, AccessMask.FILE_READ_ATTRIBUTES), NORMAL,
                 SMB2ShareAccess.ALL, SMB2CreateDisposition.FILE_OPEN, A_FILE_AS_IS)) {
-            if (checkLink) {
-                refuseIfLink(probe, "target " + what);
-            }
-            // Closed at once: Windows refuses a rename-with-replace over a target that is open, even by us.
+            attributes = AttributesAhead.ask(probe);
+            // Closed at once, and waited for: Windows refuses a rename-with-replace over a target that is open, even by us.
         } catch (SMBRuntimeException e) {
             if (statusOf(e) == SmbSharingViolations.STATUS_OBJECT_NAME_NOT_FOUND) {
                 return;
             }
+            throw failure(e, Step.OPEN_TARGET_FOR_DELETE, what);
+        }
+        try {
+            refuseIfLink(attributes, "target " + what);
+        } catch (SMBRuntimeException e) {
             throw failure(e, Step.OPEN_TARGET_FOR_DELETE, what);
         }
     }

@@ -232,12 +232,11 @@ class SmbTransportTest {
     }
 
     /**
-     * The date is set while the last WRITE is still unanswered (they share a round trip): whichever the server does
-     * first, every copy carries the source's date once its attempt has returned, its last piece written by Samba's
-     * asynchronous I/O or not.
+     * The date's SET_INFO shares the read-back's round trip: every copy carries the source's date once its attempt has
+     * returned, though Samba writes apart from the request (asynchronous I/O) and many copies run at once.
      */
     @Test
-    void everyCopyCarriesTheSourcesDateWhicheverTheServerDidFirst() throws Exception {
+    void everyCopyCarriesTheSourcesDateThoughSambaWritesApartFromTheRequest() throws Exception {
         Files.write(dir.resolve("inbox/big.lkp"), TestSite.bytes(2 * 1024 * 1024 + 4321, 11));
         Files.setLastModifiedTime(dir.resolve("inbox/big.lkp"), FileTime.fromMillis(1_500_000_000_000L));
         SourceFile big = sourceFile(dir.resolve("inbox/big.lkp"));
