@@ -213,15 +213,15 @@ class RunCommand extends Subcommand {
         }
     }
 
-    /**
-     * The shares of the enabled SMB CAPs in list order: the plan deals the CAPs out round-robin, so the partitions meet
-     * them in about that order.
-     */
     /** One thread connecting ahead per four copying threads: enough to stay ahead of them at a share per CAP. */
     static int aheadThreads(int threads) {
         return Math.max(1, (threads + 3) / 4);
     }
 
+    /**
+     * The shares of the enabled SMB CAPs in list order: the plan deals the CAPs out round-robin, so the partitions meet
+     * them in about that order.
+     */
     static List<SmbLocation> smbShares(CapList caps) {
         List<SmbLocation> shares = new ArrayList<>();
         for (Cap cap : caps.enabled()) {
