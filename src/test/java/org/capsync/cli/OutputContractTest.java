@@ -13,9 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.capsync.support.CapsyncProcess;
 import org.capsync.support.SambaServer;
 import org.capsync.support.TestSite;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,25 +27,11 @@ class OutputContractTest {
     private static final Pattern RAW_LOGBACK = Pattern.compile("(?m)^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} \\[");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path sambaDir;
-
-    static SambaServer samba;
+    @RegisterExtension
+    static final SambaServer samba = SambaServer.forTestClass().guestShare("caps").build();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startSamba() {
-        samba = SambaServer.in(sambaDir).guestShare("caps").start();
-    }
-
-    @AfterAll
-    static void stopSamba() {
-        if (samba != null) {
-            samba.close();
-        }
-    }
 
     @Test
     void everyCommandPrintsOnlyItsDocumentedOutputOnStdout() throws Exception {

@@ -212,7 +212,11 @@ public final class ArtemisBroker implements AutoCloseable {
             process = null;
         }
         if (Files.exists(dir)) {
-            deleteTree(dir);
+            try {
+                TestServices.deleteTree(dir);
+            } catch (UncheckedIOException e) {
+                System.err.println("ArtemisBroker: could not delete " + dir + ": " + e.getMessage());
+            }
         }
     }
 
@@ -235,16 +239,6 @@ public final class ArtemisBroker implements AutoCloseable {
             process.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            System.err.println("ArtemisBroker: could not delete " + root + ": " + e.getMessage());
         }
     }
 }

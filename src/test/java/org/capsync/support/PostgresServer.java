@@ -1,7 +1,6 @@
 package org.capsync.support;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,7 +132,7 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
         } catch (Exception e) {
             System.err.println("PostgresServer: stop failed: " + e.getMessage());
         } finally {
-            deleteTree(dir);
+            TestServices.deleteTree(dir);
             dir = null;
         }
     }
@@ -207,15 +206,5 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         return process.waitFor();
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

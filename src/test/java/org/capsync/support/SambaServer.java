@@ -17,37 +17,73 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real Samba server ({@code smbd} from Debian's samba package) for one test class, on 127.0.0.1 and a free port, with
  * every bit of state in a temp folder: nothing of the machine's own Samba set-up is read or changed, except a Unix
  * account {@value #USER} that Samba's user share maps to. Guest shares and one user share. When smbd is missing the
  * tests are skipped, except under {@code CI=true}, where they fail.
+ *
+ * <p>For one test class, in a temp folder of its own that goes with it:
+ * <pre>{@code @RegisterExtension static final SambaServer samba = SambaServer.forTestClass().guestShare("caps").build();}</pre>
  */
-public final class SambaServer implements AutoCloseable {
+public final class SambaServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
     /** The Unix account (created when missing) behind the SMB user {@value #USER}. */
     public static final String USER = "capsynctest";
     /** Its SMB password, in this temp Samba's own password database only. */
     public static final String PASSWORD = "Cap$ync-S3cret!4711";
 
-    private final Path base;
-    private final Path conf;
-    private final int port;
     private final Map<String, Boolean> shares;
     private final long fileSizeLimit;
+    /** Whether the temp folder is this server's own, made before the test class and deleted after it. */
+    private final boolean ownFolder;
+    private Path base;
+    private Path conf;
+    private int port;
     private Process smbd;
 
     private SambaServer(Path base, Map<String, Boolean> shares, long fileSizeLimit) {
-        this.base = base;
-        this.conf = base.resolve("smb.conf");
         this.shares = shares;
         this.fileSizeLimit = fileSizeLimit;
+        this.ownFolder = base == null;
+        if (base != null) {
+            locate(base);
+        }
+    }
+
+    private void locate(Path base) {
+        this.base = base;
+        this.conf = base.resolve("smb.conf");
         this.port = TestServices.freePort();
     }
 
+    /** A server whose state is kept in {@code base}, started by {@link Builder#start()}. */
     public static Builder in(Path base) {
         return new Builder(base);
+    }
+
+    /** A server for one test class, started before its first test and stopped and deleted after its last. */
+    public static Builder forTestClass() {
+        return new Builder(null);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        locate(Files.createTempDirectory("capsync-samba-"));
+        setUp();
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+        if (ownFolder && base != null) {
+            TestServices.deleteTree(base);
+        }
     }
 
     public static final class Builder {
@@ -78,6 +114,14 @@ public final class SambaServer implements AutoCloseable {
         public Builder fileSizeLimit(long bytes) {
             this.fileSizeLimit = bytes;
             return this;
+        }
+
+        /** The server of {@link #forTestClass()}: a JUnit extension, to register on a static field. */
+        public SambaServer build() {
+            if (base != null) {
+                throw new IllegalStateException("a server in a folder of the caller's is started with start()");
+            }
+            return new SambaServer(null, shares, fileSizeLimit);
         }
 
         public SambaServer start() {

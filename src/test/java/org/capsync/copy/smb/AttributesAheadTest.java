@@ -10,10 +10,8 @@ import com.hierynomus.smbj.share.DiskEntry;
 import com.hierynomus.smbj.share.DiskShare;
 import org.capsync.definition.SmbLocation;
 import org.capsync.support.SambaServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,22 +30,8 @@ class AttributesAheadTest {
     private static final long DIRECTORY = FileAttributes.FILE_ATTRIBUTE_DIRECTORY.getValue();
     private static final long HIDDEN = FileAttributes.FILE_ATTRIBUTE_HIDDEN.getValue();
 
-    @TempDir
-    static Path sambaDir;
-
-    static SambaServer samba;
-
-    @BeforeAll
-    static void startSamba() {
-        samba = SambaServer.in(sambaDir).guestShare("caps").start();
-    }
-
-    @AfterAll
-    static void stopSamba() {
-        if (samba != null) {
-            samba.close();
-        }
-    }
+    @RegisterExtension
+    static final SambaServer samba = SambaServer.forTestClass().guestShare("caps").build();
 
     @Test
     void aFoldersAndAHiddenFilesAttributesAreWhatTheServerSays() throws Exception {

@@ -22,9 +22,8 @@ import org.capsync.support.Repository;
 import org.capsync.support.SambaServer;
 import org.capsync.support.SmbClient;
 import org.capsync.support.TestSite;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,26 +35,12 @@ class SmbJobTest {
 
     static final String RETRY = "{ attempts: 4, delay: 1s, multiplier: 1, max-delay: 1s }";
 
-    @TempDir
-    static Path sambaDir;
-
-    static SambaServer samba;
+    @RegisterExtension
+    static final SambaServer samba = SambaServer.forTestClass().guestShare("caps").guestShare("caps2").guestShare("caps3")
+                .userShare("private").build();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startSamba() {
-        samba = SambaServer.in(sambaDir).guestShare("caps").guestShare("caps2").guestShare("caps3")
-                .userShare("private").start();
-    }
-
-    @AfterAll
-    static void stopSamba() {
-        if (samba != null) {
-            samba.close();
-        }
-    }
 
     @Test
     void copiesToAGuestShareAndAUserShareWithTheCredentialsFile() throws Exception {

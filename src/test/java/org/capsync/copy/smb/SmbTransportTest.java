@@ -25,21 +25,18 @@ import org.capsync.definition.SmbLocation;
 import org.capsync.support.SambaServer;
 import org.capsync.support.SmbClient;
 import org.capsync.support.TestSite;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The copy to one SMB CAP, driven without Spring, against a real Samba server with real second clients. */
 class SmbTransportTest {
 
-    @TempDir
-    static Path sambaDir;
-
-    static SambaServer samba;
+    @RegisterExtension
+    static final SambaServer samba = SambaServer.forTestClass().guestShare("caps").userShare("private").build();
 
     @TempDir
     Path dir;
@@ -48,18 +45,6 @@ class SmbTransportTest {
     TargetCopier copier;
     SourceFile source;
     String cap;
-
-    @BeforeAll
-    static void startSamba() {
-        samba = SambaServer.in(sambaDir).guestShare("caps").userShare("private").start();
-    }
-
-    @AfterAll
-    static void stopSamba() {
-        if (samba != null) {
-            samba.close();
-        }
-    }
 
     @BeforeEach
     void setUp(TestInfo test) throws IOException {

@@ -13,8 +13,7 @@ import org.capsync.copy.TargetCopier;
 import org.capsync.copy.TargetFile;
 import org.capsync.support.SambaServer;
 import org.capsync.support.TestSite;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,25 +27,11 @@ class SmbWriteRefusedTest {
 
     private static final int LIMIT = 1024 * 1024;
 
-    @TempDir
-    static Path sambaDir;
-
-    static SambaServer samba;
+    @RegisterExtension
+    static final SambaServer samba = SambaServer.forTestClass().guestShare("caps").fileSizeLimit(LIMIT).build();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startSamba() {
-        samba = SambaServer.in(sambaDir).guestShare("caps").fileSizeLimit(LIMIT).start();
-    }
-
-    @AfterAll
-    static void stopSamba() {
-        if (samba != null) {
-            samba.close();
-        }
-    }
 
     @ParameterizedTest(name = "a {0}-byte file")
     @ValueSource(ints = {LIMIT + 4321, 3 * LIMIT + 17})
