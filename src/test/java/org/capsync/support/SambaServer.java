@@ -109,7 +109,8 @@ public final class SambaServer implements AutoCloseable, BeforeAllCallback, Afte
 
         /**
          * No file written larger than this (a multiple of 512 bytes): a WRITE beyond it is refused as a full disk is
-         * ({@code EFBIG}, which Samba answers with {@code STATUS_DISK_FULL}), and the server carries on.
+         * ({@code EFBIG}, which Samba answers with {@code STATUS_DISK_FULL}), and the server carries on. The limit holds
+         * for smbd's own files too (its log, its state databases): keep it at a megabyte or more.
          */
         public Builder fileSizeLimit(long bytes) {
             this.fileSizeLimit = bytes;

@@ -14,8 +14,9 @@ import com.hierynomus.smbj.share.TreeConnect;
 
 /**
  * An open's attributes, asked for without waiting for the answer ({@link SentAhead}): the QUERY_INFO goes out just
- * before the next request on the connection (a READ, a directory listing, a CLOSE) and its answer comes back in that
- * request's round trip. smbj only asks and waits ({@code DiskEntry.getFileInformation}).
+ * before the next request on the connection (a READ, a directory listing) and its answer comes back in that request's
+ * round trip. Never followed by the open's CLOSE before the answer is in: requests that are not compounded may be
+ * served in any order. smbj only asks and waits ({@code DiskEntry.getFileInformation}).
  */
 final class AttributesAhead {
 

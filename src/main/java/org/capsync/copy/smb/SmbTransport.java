@@ -74,10 +74,13 @@ final class SmbTransport implements CapTransport {
     private static final Set<FileAttributes> NORMAL = EnumSet.of(FileAttributes.FILE_ATTRIBUTE_NORMAL);
 
     private final SmbSessions sessions;
-    /** Threads for a CAP's folder visit, run beside its compare (see update); daemons, idle ones end soon. */
+    /**
+     * Threads for the work a CAP's visit runs beside its own thread: the folder visit beside the compare, the in-use
+     * probe beside the last WRITE and the read-back (see update). Daemons; idle ones end soon.
+     */
     private final ExecutorService beside = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS,
             new SynchronousQueue<>(), work -> {
-                Thread thread = new Thread(work, "smb-folder-visit");
+                Thread thread = new Thread(work, "smb-beside");
                 thread.setDaemon(true);
                 return thread;
             });
@@ -122,7 +125,8 @@ final class SmbTransport implements CapTransport {
      * As the default, through one session: the target compared and, side by side with that, the folder checked and
      * cleaned; then, unless the target held the snapshot, the temp file written and renamed. The two visits work on
      * handles of their own and need nothing of each other, so their requests share round trips; nothing is written
-     * before both have ended well, and the compare's failure is said before the folder's.
+     * before both have ended well, and the compare's failure is said before the folder's. A target found to be no link
+     * is not asked again right before the rename: a link put there in between is replaced, not followed, by the rename.
      */
     @Override
     public CopyOutcome.Kind update(SourceFile source, TargetFile target) throws CopyException {
@@ -144,7 +148,7 @@ final class SmbTransport implements CapTransport {
             if (found == Found.HOLDS) {
                 return CopyOutcome.Kind.UNCHANGED;
             }
-            writeAndRename(share, location, source, target);
+            writeAndRename(share, location, source, target, found == Found.ABSENT);
             return CopyOutcome.Kind.COPIED;
         });
     }
@@ -255,7 +259,7 @@ final class SmbTransport implements CapTransport {
         sessions.onShare(location, share -> {
             // One folder handle checks the folder and removes killed attempts' temp files: round trips are the cost here.
             checkFolderAndRemoveLeftovers(share, location, folderPath, target);
-            writeAndRename(share, location, source, target);
+            writeAndRename(share, location, source, target, true);
             return null;
         });
     }
@@ -263,18 +267,21 @@ final class SmbTransport implements CapTransport {
     /**
      * Writes the snapshot to a temp file created new beside the target, reads it back, and renames it over the target
      * once no client holds that. The temp name is drawn here, so a retry after a reconnect never meets its own.
+     *
+     * @param checkLink whether the target must be asked whether it is a link: not when {@link #compare} just found it
+     *                  was none
      */
-    private void writeAndRename(DiskShare share, SmbLocation location, SourceFile source, TargetFile target)
-            throws CopyException {
+    private void writeAndRename(DiskShare share, SmbLocation location, SourceFile source, TargetFile target,
+            boolean checkLink) throws CopyException {
         String path = location.pathInShare(target.folder(), target.fileName());
         String tempPath = location.pathInShare(target.folder(), target.newTempName());
         File temp = openTemp(share, location, tempPath);
-        // The probe (does a client hold the target? is it a link now?) opens and closes the target while the last
-        // piece is written and read back: side by side, their requests share round trips, and however large the file,
-        // the probe is never older than its read-back when the rename comes. The rename waits for it.
+        // The probe (does a client hold the target?) opens and closes the target from the last WRITE on: side by side,
+        // their requests share round trips. Between the probe and the rename lie the last WRITE's answer and the
+        // read-back (a READ per MB of the file). The rename waits for the probe.
         AtomicReference<Future<Void>> probe = new AtomicReference<>();
         Runnable startProbe = () -> probe.set(beside.submit(() -> {
-            refuseIfHeld(share, path, location.describe(path));
+            refuseIfHeld(share, path, location.describe(path), checkLink);
             return null;
         }));
         boolean renamed = false;
@@ -332,7 +339,8 @@ final class SmbTransport implements CapTransport {
      * {@link #dateSet}. The date goes after the last WRITE's answer: a server that completes writes apart from the
      * request (Samba's asynchronous I/O) could otherwise write after the date was set and stamp the file with its own.
      *
-     * @param beforeLastPiece run once, just before the last piece (the only one, for most files) is sent
+     * @param beforeLastPiece run once: just before the piece that reaches the snapshot's size (the only one, for most
+     *                        files) is sent, or after the last piece read when none did (an empty snapshot)
      * @return the SET_INFO carrying the date, sent
      */
     private static SentAhead<?> write(SourceFile source, File temp, String what, Runnable beforeLastPiece)
@@ -350,7 +358,7 @@ final class SmbTransport implements CapTransport {
                 writeFully(temp, buffer, 0, n, offset);
             }
             if (!started) {
-                beforeLastPiece.run(); // an empty snapshot: no piece at all
+                beforeLastPiece.run();
             }
             // Clients compare date and size too (KB Q322967): the CAP copy carries the source's modification time.
             return setDateAhead(temp, FileTime.fromInstant(source.lastModified().toInstant()));
@@ -410,23 +418,20 @@ final class SmbTransport implements CapTransport {
     /**
      * Opens the target for DELETE, sharing everything: refused with a sharing violation while a client holds it. A
      * target that is a link (reparse point) is refused: the rename would replace the link, and clients read what it
-     * names. Asked again here, though the compare may have just said no: the answer comes back with the CLOSE's.
+     * names. The link question's answer is waited for before the CLOSE: a server may serve requests that are not
+     * compounded in any order, and a CLOSE served first would leave the question unanswerable.
      */
-    private static void refuseIfHeld(DiskShare share, String path, String what) throws CopyException {
-        AttributesAhead attributes;
+    private static void refuseIfHeld(DiskShare share, String path, String what, boolean checkLink) throws CopyException {
         try (File probe = share.openFile(path, EnumSet.of(AccessMask.DELETE, AccessMask.FILE_READ_ATTRIBUTES), NORMAL,
                 SMB2ShareAccess.ALL, SMB2CreateDisposition.FILE_OPEN, A_FILE_AS_IS)) {
-            attributes = AttributesAhead.ask(probe);
+            if (checkLink) {
+                refuseIfLink(probe, "target " + what);
+            }
             // Closed at once, and waited for: Windows refuses a rename-with-replace over a target that is open, even by us.
         } catch (SMBRuntimeException e) {
             if (statusOf(e) == SmbSharingViolations.STATUS_OBJECT_NAME_NOT_FOUND) {
                 return;
             }
-            throw failure(e, Step.OPEN_TARGET_FOR_DELETE, what);
-        }
-        try {
-            refuseIfLink(attributes, "target " + what);
-        } catch (SMBRuntimeException e) {
             throw failure(e, Step.OPEN_TARGET_FOR_DELETE, what);
         }
     }
