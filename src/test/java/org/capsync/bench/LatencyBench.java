@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.capsync.support.DelayingProxy;
 import org.capsync.support.Repository;
 import org.capsync.support.SambaServer;
 

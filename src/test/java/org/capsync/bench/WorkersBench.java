@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.capsync.support.ArtemisBroker;
+import org.capsync.support.DelayingProxy;
 import org.capsync.support.PostgresServer;
 import org.capsync.support.SambaServer;
 

@@ -1,4 +1,4 @@
-package org.capsync.bench;
+package org.capsync.support;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +31,7 @@ import java.util.function.Consumer;
  * one, while one sent behind an unanswered request (a CLOSE whose answer the client does not wait for, then the next
  * request) rides in the same round trip. That count is exact for one thread per connection.
  */
-final class DelayingProxy implements AutoCloseable {
+public final class DelayingProxy implements AutoCloseable {
 
     private final ServerSocket server;
     private final InetSocketAddress upstream;
@@ -46,7 +46,7 @@ final class DelayingProxy implements AutoCloseable {
 
     private static final Packet END = new Packet(0, new byte[0]);
 
-    DelayingProxy(InetSocketAddress upstream, long delayMillis) {
+    public DelayingProxy(InetSocketAddress upstream, long delayMillis) {
         this.upstream = upstream;
         this.delayNanos = TimeUnit.MILLISECONDS.toNanos(delayMillis);
         try {
@@ -57,22 +57,22 @@ final class DelayingProxy implements AutoCloseable {
         daemon("proxy-accept", this::accept);
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
     /** SMB messages from clients to the server so far, over every connection. */
-    long requests() {
+    public long requests() {
         return requests.get();
     }
 
     /** SMB messages from the server to clients so far (interim answers included). */
-    long responses() {
+    public long responses() {
         return responses.get();
     }
 
     /** Round trips clients waited for so far: requests sent while their connection had none unanswered. */
-    long turns() {
+    public long turns() {
         return turns.get();
     }
 
