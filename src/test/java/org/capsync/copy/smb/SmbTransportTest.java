@@ -191,24 +191,8 @@ class SmbTransportTest {
 
     @Test
     void manyCapsOnOneServerShareOneSessionAcrossThreads() throws Exception {
-        List<TargetFile> targets = new ArrayList<>();
-        for (int i = 1; i <= 50; i++) {
-            String folder = cap + "/CAP_" + i;
-            samba.folder("caps", folder + "/clidata.box");
-            targets.add(TargetFile.of("CAP_" + i, samba.url("caps", folder), "clidata.box", "client.lkp", "client-lkp"));
-        }
-        ExecutorService threads = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<CopyOutcome>> outcomes = new ArrayList<>();
-            for (TargetFile target : targets) {
-                outcomes.add(threads.submit(() -> copier.attempt(source, target)));
-            }
-            for (Future<CopyOutcome> outcome : outcomes) {
-                assertThat(outcome.get().kind()).as(String.valueOf(outcome.get().reason())).isEqualTo(CopyOutcome.Kind.COPIED);
-            }
-        } finally {
-            threads.shutdownNow();
-        }
+        copyAll(copier, caps(cap, 50), 8);
+
         assertThat(sessions.sessionsOpened()).isEqualTo(1);
         for (int i = 1; i <= 50; i++) {
             assertThat(Files.readAllBytes(samba.sharePath("caps").resolve(cap + "/CAP_" + i + "/clidata.box/client.lkp")))
@@ -225,12 +209,7 @@ class SmbTransportTest {
         Files.write(dir.resolve("inbox/big.lkp"), TestSite.bytes(2 * 1024 * 1024 + 4321, 11));
         Files.setLastModifiedTime(dir.resolve("inbox/big.lkp"), FileTime.fromMillis(1_500_000_000_000L));
         SourceFile big = sourceFile(dir.resolve("inbox/big.lkp"));
-        List<TargetFile> targets = new ArrayList<>();
-        for (int i = 1; i <= 24; i++) {
-            String folder = cap + "/CAP_" + i;
-            samba.folder("caps", folder + "/clidata.box");
-            targets.add(TargetFile.of("CAP_" + i, samba.url("caps", folder), "clidata.box", "client.lkp", "client-lkp"));
-        }
+        List<TargetFile> targets = caps(cap, 24);
         ExecutorService threads = Executors.newFixedThreadPool(6);
         try {
             List<Future<CopyOutcome>> outcomes = new ArrayList<>();
