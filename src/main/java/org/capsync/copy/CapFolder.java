@@ -21,6 +21,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -153,10 +154,13 @@ final class CapFolder implements Closeable {
 
     /**
      * By path, the name itself not followed: the directory handle's own view sets times in microseconds only, and
-     * clients compare the copy's date with the source's. The name is one this attempt created with a random part.
+     * clients compare the copy's date with the source's. The name is one this attempt created with a random part. The
+     * access time is given too (now: the file was just written and read back), so the JDK need not read the file's
+     * attributes first.
      */
     void setLastModifiedTime(String name, FileTime time) throws IOException {
-        Files.getFileAttributeView(resolve(name), BasicFileAttributeView.class, NOFOLLOW).setTimes(time, null, null);
+        Files.getFileAttributeView(resolve(name), BasicFileAttributeView.class, NOFOLLOW)
+                .setTimes(time, FileTime.from(Instant.now()), null);
     }
 
     /**

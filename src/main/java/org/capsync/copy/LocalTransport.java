@@ -105,19 +105,25 @@ public final class LocalTransport implements CapTransport {
     @Override
     public CopyOutcome.Kind update(SourceFile source, TargetFile target) throws CopyException {
         try (CapFolder folder = CapFolder.open(target)) {
-            if (holds(folder, source, target)) {
+            // The target's attributes, read once for the check and the replacement; the rename looks again.
+            Optional<BasicFileAttributes> existing = existingTarget(folder, target.fileName());
+            if (holds(folder, source, target, existing)) {
                 // An attempt killed between writing its temp file and the rename leaves one behind.
                 removeLeftovers(folder, target);
                 return CopyOutcome.Kind.UNCHANGED;
             }
-            replace(folder, source, target);
+            replace(folder, source, target, existing);
             return CopyOutcome.Kind.COPIED;
         }
     }
 
     private boolean holds(CapFolder folder, SourceFile source, TargetFile target) throws CopyException {
+        return holds(folder, source, target, existingTarget(folder, target.fileName()));
+    }
+
+    private boolean holds(CapFolder folder, SourceFile source, TargetFile target,
+            Optional<BasicFileAttributes> attributes) throws CopyException {
         Path file = folder.resolve(target.fileName());
-        Optional<BasicFileAttributes> attributes = existingTarget(folder, target.fileName());
         if (attributes.isEmpty() || attributes.get().size() != source.digest().size()) {
             return false;
         }
@@ -161,9 +167,14 @@ public final class LocalTransport implements CapTransport {
     }
 
     private void replace(CapFolder folder, SourceFile source, TargetFile target) throws CopyException {
+        replace(folder, source, target, existingTarget(folder, target.fileName()));
+    }
+
+    /** @param existing the target's attributes as just read, or empty when there was none */
+    private void replace(CapFolder folder, SourceFile source, TargetFile target, Optional<BasicFileAttributes> existing)
+            throws CopyException {
         String name = target.fileName();
         Path file = folder.resolve(name);
-        Optional<BasicFileAttributes> existing = existingTarget(folder, name);
         if (existing.isPresent()) {
             refuseIfHeld(folder, name);
         }

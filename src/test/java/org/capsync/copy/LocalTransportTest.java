@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,6 +46,18 @@ class LocalTransportTest {
         assertThat(site.capBytes("CAP_001")).isEqualTo(site.sourceBytes());
         assertThat(Files.getLastModifiedTime(site.capFile("CAP_001"))).isEqualTo(source.lastModified());
         assertThat(site.strayFilesAtCaps()).isEmpty();
+    }
+
+    /** Clients compare dates: the copy's is the source's to the nanosecond, where the file system keeps nanoseconds. */
+    @Test
+    void theCopysDateIsTheSourcesToTheNanosecond() throws IOException {
+        Files.setLastModifiedTime(dir.resolve("inbox/client.lkp"), FileTime.from(Instant.ofEpochSecond(1_600_000_000L, 123_456_789)));
+        FileTime precise = Files.getLastModifiedTime(dir.resolve("inbox/client.lkp")); // as precise as the file system keeps
+        source = sourceFile(dir.resolve("inbox/client.lkp"));
+        Files.write(site.capFile("CAP_001"), TestSite.bytes(16 * 1024, 99));
+
+        assertThat(copier.attempt(source, target("CAP_001")).kind()).isEqualTo(CopyOutcome.Kind.COPIED);
+        assertThat(Files.getLastModifiedTime(site.capFile("CAP_001"))).isEqualTo(precise);
     }
 
     @Test
