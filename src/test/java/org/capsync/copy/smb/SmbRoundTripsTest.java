@@ -18,6 +18,7 @@ import org.capsync.support.SambaServer;
 import org.capsync.support.TestSite;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,7 +38,7 @@ class SmbRoundTripsTest {
     Path dir;
 
     @Test
-    void aReplacedCapSendsSixteenRequestsInSixRoundTripsAndACurrentOneEightInTwo() throws Exception {
+    void aReplacedCapSendsSixteenRequestsInSixRoundTripsAndACurrentOneEightInTwo() throws Throwable {
         Files.write(dir.resolve("client.lkp"), TestSite.bytes(16 * 1024, 3));
         SourceFile source = SmbTransportTest.sourceFile(dir.resolve("client.lkp"));
         try (DelayingProxy proxy = new DelayingProxy(new InetSocketAddress(samba.host(), samba.port()), 10);
@@ -78,17 +79,13 @@ class SmbRoundTripsTest {
     /** Requests and round trips per CAP on the proxy's wire during some work. */
     private record Wire(double requests, double turns) {
 
-        interface Work {
-            void run() throws Exception;
-        }
-
-        static Wire of(DelayingProxy proxy, Work work) throws Exception {
+        static Wire of(DelayingProxy proxy, Executable work) throws Throwable {
             // A CAP's last CLOSE is sent without waiting: let the one before the work, then the work's own, reach the
             // proxy before counting. The work's own starts a round trip that no next CAP shares: 1/CAPS more.
             Thread.sleep(200);
             long requests = proxy.requests();
             long turns = proxy.turns();
-            work.run();
+            work.execute();
             Thread.sleep(200);
             return new Wire((proxy.requests() - requests) / (double) CAPS, (proxy.turns() - turns) / (double) CAPS);
         }
