@@ -20,6 +20,7 @@ public class CapsyncApplication {
     public static void main(String[] args) {
         LogbackWithoutSearch.choose();
         RepositoryDatabase.confineToLoopback();
+        CapsyncCli.skipGroovyLookup();
         System.exit(CapsyncCli.execute(args));
     }
 }

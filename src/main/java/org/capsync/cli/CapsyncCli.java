@@ -21,6 +21,15 @@ public final class CapsyncCli {
     private CapsyncCli() {
     }
 
+    /**
+     * picocli looks for Groovy's {@code Closure} class on first use unless told not to. No jar holds it, so the class
+     * loader opens every one of capsync's jars to be sure: most of what {@code --version} and a command's help cost
+     * beyond a bare JVM (docs/performance.md). capsync's annotations hold no closures.
+     */
+    public static void skipGroovyLookup() {
+        System.setProperty("picocli.disable.closures", "true");
+    }
+
     public static int execute(String... args) {
         return execute(CliEnvironment.fromProcess(), args);
     }
