@@ -108,9 +108,7 @@ class DebianPackageIT {
             assertThat(owner(site.resolve("cap2/clidata.box/client.lkp"))).startsWith("capsync ");
             assertThat(Path.of("/var/log/capsync/client-lkp.log")).exists();
             assertThat(Path.of("/var/lib/capsync/repository")).isDirectory();
-            try (var archives = Files.list(Path.of("/var/lib/capsync/cache/cds"))) {
-                assertThat(archives.filter(f -> f.toString().endsWith(".jsa"))).as("the start-up archive, in the user's home").hasSize(1);
-            }
+            Release.startUpArchives(Path.of("/var/lib/capsync/cache/cds"));
 
             Cli.Result remove = sh("dpkg -r capsync");
             assertThat(remove.exitCode()).as(remove.err()).isZero();

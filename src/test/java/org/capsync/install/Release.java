@@ -55,4 +55,26 @@ record Release(Path tarGz, Path zip, Path deb, String version) {
         }
         return entries;
     }
+
+    /**
+     * The launcher's start-up archives in {@code cds}, which must be one set from one training: an archive per kind of
+     * command (run, query, plain) and no training folder left behind.
+     */
+    static List<Path> startUpArchives(Path cds) throws IOException {
+        List<Path> archives;
+        List<String> names;
+        try (Stream<Path> files = Files.list(cds)) {
+            archives = files.filter(f -> f.getFileName().toString().endsWith(".jsa")).sorted().toList();
+        }
+        try (Stream<Path> files = Files.list(cds)) {
+            names = files.map(f -> f.getFileName().toString()).toList();
+        }
+        assertThat(archives).as("the start-up archives in " + cds).hasSize(3);
+        assertThat(archives.stream().map(f -> f.getFileName().toString().replaceFirst(".*-", "")))
+                .containsExactly("plain.jsa", "query.jsa", "run.jsa");
+        assertThat(archives.stream().map(f -> f.getFileName().toString().replaceFirst("-[a-z]+\\.jsa$", "")).distinct())
+                .as("one training's set").hasSize(1);
+        assertThat(names).as("no training folder left behind in " + cds).noneMatch(n -> n.startsWith("training"));
+        return archives;
+    }
 }
