@@ -18,9 +18,9 @@ import org.springframework.context.annotation.Import;
 public class CapsyncApplication {
 
     public static void main(String[] args) {
+        CapsyncCli.skipGroovyLookup();
         LogbackWithoutSearch.choose();
         RepositoryDatabase.confineToLoopback();
-        CapsyncCli.skipGroovyLookup();
         System.exit(CapsyncCli.execute(args));
     }
 }
