@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -22,6 +23,7 @@ import org.capsync.copy.SourceFile;
 import org.capsync.copy.TargetCopier;
 import org.capsync.copy.TargetFile;
 import org.capsync.definition.SmbLocation;
+import org.capsync.support.DelayingProxy;
 import org.capsync.support.SambaServer;
 import org.capsync.support.SmbClient;
 import org.capsync.support.TestSite;
@@ -409,7 +411,10 @@ class SmbTransportTest {
                 new LockToken("client-lkp", 10, Duration.ofMillis(100)));
         String token = cap + "/clidata.box/" + LockToken.NAME;
         AtomicBoolean seen = new AtomicBoolean();
-        try (SmbClient client = new SmbClient(samba, "caps")) {
+        // capsync reaches the CAP through a slow link and the client directly: the token then stands for at least the
+        // update's round trips of 20 ms, long whatever the machine's load, while the client looks every 2 ms.
+        try (DelayingProxy link = new DelayingProxy(new InetSocketAddress(samba.host(), samba.port()), 10);
+             SmbClient client = new SmbClient(samba, "caps")) {
             // Like an SMS client, it opens the token as soon as it appears (without delete sharing) and holds it a while.
             Thread watcher = new Thread(() -> {
                 if (client.holdForReadingWhenItAppears(token, Duration.ofSeconds(20))) {
@@ -418,10 +423,9 @@ class SmbTransportTest {
                 }
             });
             watcher.start();
-            // A file of a few MB keeps the update going long enough for the client to find the token.
             Files.write(dir.resolve("inbox/big"), TestSite.bytes(8 * 1024 * 1024, 3));
             CopyOutcome outcome = withToken.attempt(sourceFile(dir.resolve("inbox/big")),
-                    TargetFile.of(cap, samba.url("caps", cap), "clidata.box", "client.lkp", "client-lkp"));
+                    TargetFile.of(cap, "smb://127.0.0.1:" + link.port() + "/caps/" + cap, "clidata.box", "client.lkp", "client-lkp"));
             long ended = System.nanoTime();
             watcher.join();
 
