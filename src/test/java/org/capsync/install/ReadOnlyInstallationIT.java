@@ -133,7 +133,8 @@ class ReadOnlyInstallationIT {
                 Map.of("PATH", tools.toString(), "HOME", dir.toString(), "CAPSYNC_HOME", rootHome.toString(),
                         "CAPSYNC_JAVA_OPTS", STRICT), dir).run(Duration.ofMinutes(2));
         assertThat(strictRoot.exitCode()).as(strictRoot.err()).isZero();
-        assertThat(strictRoot.err()).containsPattern(OPENED + Pattern.quote(rootArchives.get(0).getParent().toString()) + "/[^ ]*plain\\.jsa");
+        assertThat(strictRoot.err()).containsPattern("\\[cds\\] Opened archive "
+                + Pattern.quote(rootArchives.get(0).getParent().toString()) + "/[^ ]*-plain\\.jsa");
 
         assertThat(Release.listing(app)).as("nothing written in the installation").isEqualTo(installed);
     }
