@@ -3,6 +3,7 @@ package org.capsync.repository;
 import java.io.EOFException;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.Optional;
 
 
 /**
@@ -16,6 +17,21 @@ public final class RepositoryProblems {
     }
 
     public static String describe(Throwable e) {
+        return recognised(e).orElseGet(() -> {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            return root == e ? String.valueOf(e) : e + " (cause: " + root + ")";
+        });
+    }
+
+    /** The one line for a failure in {@code e}'s chain that capsync knows how to explain, if there is one. */
+    public static Optional<String> recognised(Throwable e) {
+        return Optional.ofNullable(recognisedOrNull(e));
+    }
+
+    private static String recognisedOrNull(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof RepositoryPassword.Unusable || t instanceof Damaged) {
                 return t.getMessage(); // names the file, never the password
@@ -53,11 +69,12 @@ public final class RepositoryProblems {
                         + "; nothing was copied. Check that the server is up and CAPSYNC_DB_URL and the user are right, then run again.";
             }
         }
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof EndNotRecorded) {
+                return t.getMessage();
+            }
         }
-        return root == e ? String.valueOf(e) : e + " (cause: " + root + ")";
+        return null;
     }
 
     /**
@@ -86,6 +103,18 @@ public final class RepositoryProblems {
             }
         }
         return false;
+    }
+
+    /**
+     * A run whose end the job repository could not record (Spring Batch leaves it UNKNOWN), for a cause capsync does
+     * not know more about: the next run recovers it.
+     */
+    public static final class EndNotRecorded extends RuntimeException {
+        public EndNotRecorded(long executionId, Throwable cause) {
+            super("the job repository could not record the end of execution " + executionId
+                    + (cause == null ? "" : " (" + firstLine(String.valueOf(cause.getMessage())) + ")")
+                    + "; run again: the next run recovers what this one left.", cause);
+        }
     }
 
     /** The embedded repository's file cannot be read: what it is, and what to do. */

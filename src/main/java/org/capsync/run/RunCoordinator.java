@@ -1,11 +1,14 @@
 package org.capsync.run;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 
 import org.capsync.definition.CapList;
 import org.capsync.definition.JobDefinition;
 import org.capsync.repository.PairStatus;
+import org.capsync.repository.RepositoryProblems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
@@ -18,6 +21,7 @@ import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.launch.JobRestartException;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.dao.DuplicateKeyException;
 
 /**
@@ -68,13 +72,26 @@ public class RunCoordinator {
         }
         if (execution.getStatus() == BatchStatus.UNKNOWN) {
             // Spring Batch could not record how the run ended (the repository went away under it): for scripts this
-            // is a failed run, and the next run starts anew from what the repository holds.
-            Throwable cause = execution.getAllFailureExceptions().stream().findFirst().orElse(null);
+            // is a failed run, and the next run starts anew from what the repository holds. The job's own failure is
+            // often only "a partition failed"; the repository's error is then a step's.
             throw new RunFailed(RunSummary.failed(definition.name(), execution.getId(), recordedCounts(execution.getId())),
-                    new IllegalStateException("the job repository could not record the end of execution " + execution.getId()
-                            + (cause == null ? "" : ": " + cause.getMessage()), cause));
+                    new RepositoryProblems.EndNotRecorded(execution.getId(), endFailure(execution)));
         }
         return RunSummary.of(definition.name(), execution, store.finishedBy(execution.getId()));
+    }
+
+    /** Of the job's and its steps' failures, the first one capsync can explain, else the job's first. */
+    static Throwable endFailure(JobExecution execution) {
+        List<Throwable> failures = new ArrayList<>(execution.getFailureExceptions());
+        for (StepExecution step : execution.getStepExecutions()) {
+            failures.addAll(step.getFailureExceptions());
+        }
+        for (Throwable failure : failures) {
+            if (RepositoryProblems.recognised(failure).isPresent()) {
+                return failure;
+            }
+        }
+        return failures.isEmpty() ? null : failures.get(0);
     }
 
     /** What the repository still tells about a run it failed under; nothing when it cannot be read either. */
