@@ -1,6 +1,5 @@
 package org.capsync.run;
 
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,6 @@ import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.launch.JobRestartException;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.batch.core.step.StepExecution;
 import org.springframework.dao.DuplicateKeyException;
 
 /**
@@ -82,10 +80,7 @@ public class RunCoordinator {
 
     /** Of the job's and its steps' failures, the first one capsync can explain, else the job's first. */
     static Throwable endFailure(JobExecution execution) {
-        List<Throwable> failures = new ArrayList<>(execution.getFailureExceptions());
-        for (StepExecution step : execution.getStepExecutions()) {
-            failures.addAll(step.getFailureExceptions());
-        }
+        List<Throwable> failures = execution.getAllFailureExceptions();
         for (Throwable failure : failures) {
             if (RepositoryProblems.recognised(failure).isPresent()) {
                 return failure;
