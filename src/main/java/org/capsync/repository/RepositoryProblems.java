@@ -16,14 +16,30 @@ public final class RepositoryProblems {
     private RepositoryProblems() {
     }
 
+    /**
+     * The one line for {@code e}: what capsync recognises, else the failure's own words (its first line, and its root
+     * cause's) without Java class names, which an administrator cannot act on; the log has the whole trace.
+     */
     public static String describe(Throwable e) {
         return recognised(e).orElseGet(() -> {
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            return root == e ? String.valueOf(e) : e + " (cause: " + root + ")";
+            String what = inWords(e);
+            String why = root == e ? null : inWords(root);
+            return "unexpected failure: " + what + (why == null || what.contains(why) ? "" : " (cause: " + why + ")")
+                    + "; the log has the whole trace.";
         });
+    }
+
+    /** A failure's message's first line, or the kind of failure when it has no message (a bug, usually). */
+    private static String inWords(Throwable t) {
+        String message = t.getMessage();
+        if (message == null || message.isBlank()) {
+            return t.getClass().getSimpleName();
+        }
+        return firstLine(message.strip());
     }
 
     /** The one line for a failure in {@code e}'s chain that capsync knows how to explain, if there is one. */
