@@ -98,13 +98,20 @@ public final class Listing {
     }
 
     private void writeTable(PrintWriter out) {
-        List<Column> shown = columns.stream().filter(c -> c.header() != null).toList();
+        // By position, not by List.indexOf: a record's first equals links method-handle trees, tens of milliseconds of
+        // a history command's start.
+        List<Integer> shownAt = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).header() != null) {
+                shownAt.add(i);
+            }
+        }
+        List<Column> shown = shownAt.stream().map(columns::get).toList();
         List<String[]> cells = new ArrayList<>();
         for (Object[] row : rows) {
             String[] line = new String[shown.size()];
             for (int i = 0; i < shown.size(); i++) {
-                Column column = shown.get(i);
-                line[i] = column.text().apply(row[columns.indexOf(column)]).replace('\n', ' ');
+                line[i] = shown.get(i).text().apply(row[shownAt.get(i)]).replace('\n', ' ');
             }
             cells.add(line);
         }
