@@ -3,6 +3,8 @@ package org.capsync.repository;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.SQLException;
 
 import org.junit.jupiter.api.Test;
 
@@ -31,5 +33,42 @@ class RepositoryProblemsTest {
 
         assertThat(line).isEqualTo("unexpected failure: step failed: disk gone; the log has the whole trace.")
                 .doesNotContain("java.");
+    }
+
+    @Test
+    void aWrapperThatOnlyRepeatsItsCauseSaysTheCausesWordsWithoutItsClassName() {
+        assertThat(RepositoryProblems.describe(new IllegalStateException(new SQLException("Table \"X\" not found"))))
+                .isEqualTo("unexpected failure: Table \"X\" not found; the log has the whole trace.");
+        assertThat(RepositoryProblems.describe(new UncheckedIOException(new IOException())))
+                .isEqualTo("unexpected failure: IOException; the log has the whole trace.");
+        assertThat(RepositoryProblems.describe(new IllegalStateException("java.lang.IllegalArgumentException: bad row")))
+                .isEqualTo("unexpected failure: bad row; the log has the whole trace.");
+    }
+
+    @Test
+    void aShortCauseInsideAnotherWordIsStillSaid() {
+        assertThat(RepositoryProblems.describe(new IllegalStateException("step 14 failed", new IOException("4"))))
+                .isEqualTo("unexpected failure: step 14 failed (cause: 4); the log has the whole trace.");
+    }
+
+    @Test
+    void aWindowsLineEndEndsTheLine() {
+        assertThat(RepositoryProblems.describe(new IllegalStateException("first\r\nsecond")))
+                .isEqualTo("unexpected failure: first; the log has the whole trace.");
+    }
+
+    @Test
+    void aChainThatLoopsBackEnds() {
+        RuntimeException a = new RuntimeException("a");
+        RuntimeException b = new RuntimeException("b", a);
+        a.initCause(b);
+
+        assertThat(RepositoryProblems.describe(a)).isEqualTo("unexpected failure: a (cause: b); the log has the whole trace.");
+    }
+
+    @Test
+    void anAnonymousFailureWithoutAMessageIsNamedByTheKindItExtends() {
+        assertThat(RepositoryProblems.describe(new IllegalStateException() { }))
+                .isEqualTo("unexpected failure: IllegalStateException; the log has the whole trace.");
     }
 }
