@@ -1,6 +1,7 @@
 package org.capsync.cli;
 
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -36,7 +37,8 @@ public final class CapsyncCli {
 
     public static int execute(CliEnvironment environment, String... args) {
         // Before any library logs: what they log goes to the home's log file, never to stdout.
-        JobLogging.configureForCommand(new CapsyncHome(CapsyncHome.rootFromEnvironment(environment.env())).logs());
+        Path logs = new CapsyncHome(CapsyncHome.rootFromEnvironment(environment.env())).logs();
+        JobLogging.configureForCommand(logs);
         CommandLine cli = new CommandLine(new CapsyncCommand(), new CommandFactory(environment));
         // Before the settings below: picocli applies them to the subcommands present when they are set. No lambda or
         // method reference on a picocli type anywhere on this path: linking one at the archive's dump makes the JDK
@@ -47,7 +49,7 @@ public final class CapsyncCli {
         cli.setOut(environment.out());
         cli.setErr(environment.err());
         cli.setParameterExceptionHandler(new UsageErrors());
-        cli.setExecutionExceptionHandler(new OneLineFailures());
+        cli.setExecutionExceptionHandler(new OneLineFailures(logs));
         int code = cli.execute(args);
         environment.out().flush();
         environment.err().flush();
@@ -87,7 +89,12 @@ public final class CapsyncCli {
     }
 
     static String message(Exception e) {
-        if (e instanceof DefinitionException || e instanceof RunLock.RunInProgress || e instanceof UncheckedIOException
+        if (e instanceof UncheckedIOException io) {
+            // capsync's own words, unless it only wraps an IOException, whose toString() names its class
+            return io.getCause() != null && String.valueOf(io.getMessage()).equals(io.getCause().toString())
+                    ? RepositoryProblems.describe(io) : io.getMessage();
+        }
+        if (e instanceof DefinitionException || e instanceof RunLock.RunInProgress
                 || e instanceof UsageException || e instanceof RepositoryLocation.InvalidSetting
                 || e instanceof JobSites.OtherSite) {
             return e.getMessage();
@@ -96,11 +103,12 @@ public final class CapsyncCli {
     }
 
     /** A command's failure: one line on stderr, the whole trace in the log file only, the documented exit code. */
-    private static final class OneLineFailures implements CommandLine.IExecutionExceptionHandler {
+    private record OneLineFailures(Path logs) implements CommandLine.IExecutionExceptionHandler {
         @Override
         public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
             int code = exitCode(e);
             if (code != RunSummary.EXIT_USAGE) {
+                JobLogging.openCommandLogForFailure(logs);
                 // Outside "capsync", whose lines a run also shows on its console: capsync.log, or a run's job log.
                 LoggerFactory.getLogger(CapsyncCli.class).error("capsync {} ended with exit {}", commandLine.getCommandName(),
                         code, e);

@@ -1,5 +1,6 @@
 package org.capsync.logging;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
@@ -99,14 +100,39 @@ public final class JobLogging {
         capsync.setLevel(Level.INFO);
         context.getLogger("org.flywaydb.core.internal.database").setLevel(Level.ERROR);
         if (Files.isDirectory(folder)) {
-            // Opened when something is logged: most commands log nothing, and the rolling file costs a tenth of
-            // their start.
-            FileOnFirstEvent file = new FileOnFirstEvent(() -> file(context, folder.resolve("capsync").toString()));
-            file.setContext(context);
-            file.start();
-            root.addAppender(file);
+            addCommandLog(context, root, folder);
         }
         context.start();
+    }
+
+    /**
+     * Before a command's failure is logged: the command's log file, also in a home no command had used yet (where
+     * {@link #configureForCommand} opened none), so that the trace the one-line error points to is kept. A home that
+     * cannot be made keeps nothing, as before.
+     */
+    public static void openCommandLogForFailure(Path folder) {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        if (root.getAppender("FILE") != null) {
+            return;
+        }
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException | SecurityException e) {
+            return;
+        }
+        addCommandLog(context, root, folder);
+    }
+
+    /**
+     * {@code folder/capsync.log}, opened when something is logged: most commands log nothing, and the rolling file
+     * costs a tenth of their start.
+     */
+    private static void addCommandLog(LoggerContext context, Logger root, Path folder) {
+        FileOnFirstEvent file = new FileOnFirstEvent(() -> file(context, folder.resolve("capsync").toString()));
+        file.setContext(context);
+        file.start();
+        root.addAppender(file);
     }
 
     private static Appender<ILoggingEvent> console(LoggerContext context, String name, String threshold) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -175,5 +176,18 @@ class CommandLineTest {
         assertThat(out).contains("complete -o default -F _complete_capsync capsync").contains("commands: report");
         String options = out.substring(out.indexOf("options: "));
         assertThat(options).contains("--new", "--threads", "--quiet", "--help");
+    }
+
+    @Test
+    void aFailureOnAHomeNoCommandHadUsedIsOneLineAndItsTraceIsInTheLog() throws IOException {
+        Path home = dir.resolve("never-used");
+
+        Cli.Result result = Cli.run(home, dir, Map.of("CAPSYNC_DB_URL", "jdbc:postgresql://127.0.0.1:1/capsync",
+                "CAPSYNC_DB_USER", "capsync", "CAPSYNC_DB_PASSWORD", "secret"), "history");
+
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+        assertThat(result.err().strip()).startsWith("capsync: ").doesNotContain("\n").doesNotContain("\tat ");
+        assertThat(Files.readString(home.resolve("logs/capsync.log")))
+                .contains("capsync history ended with exit 1").contains("\tat org.capsync.");
     }
 }
