@@ -2,6 +2,7 @@ package org.capsync.copy.smb;
 
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 
 import com.hierynomus.mserref.NtStatus;
 import com.hierynomus.mssmb2.SMB2Packet;
@@ -46,8 +47,11 @@ final class SentAhead<R extends SMB2Packet> {
         }
     }
 
-    /** The server's answer once it is in, a success. */
-    R answer() {
+    /**
+     * The server's answer once it is in, a success or one of the statuses given: a READ at the end of the file, a
+     * listing that found nothing, which smbj too takes as answers rather than failures.
+     */
+    R answer(long... alsoAnswered) {
         R response;
         try {
             response = timeoutMillis > 0
@@ -57,9 +61,10 @@ final class SentAhead<R extends SMB2Packet> {
             throw new SMBRuntimeException(e);
         }
         SMB2PacketHeader header = response.getHeader();
-        if (header.getStatusCode() != NtStatus.STATUS_SUCCESS.getValue()) {
-            throw new SMBApiException(header, what + " failed");
+        long status = header.getStatusCode();
+        if (status == NtStatus.STATUS_SUCCESS.getValue() || LongStream.of(alsoAnswered).anyMatch(s -> s == status)) {
+            return response;
         }
-        return response;
+        throw new SMBApiException(header, what + " failed");
     }
 }

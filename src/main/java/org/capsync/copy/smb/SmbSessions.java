@@ -113,13 +113,13 @@ public final class SmbSessions implements AutoCloseable {
         Place place = server.placeOf(location);
         ServerSession session = place.session().announced();
         try {
-            return work.run(session.share(location));
+            return session.run(work, location);
         } catch (SessionLost lost) {
             server.drop(session);
             log.info("smb: connection to {} lost ({}), reconnecting once", server.name, lost.getMessage());
             ServerSession again = place.session().announced();
             try {
-                return work.run(again.share(location));
+                return again.run(work, location);
             } catch (SessionLost lostAgain) {
                 server.drop(again);
                 throw new CopyFailure("connection to " + server.name + " lost, and again after one reconnect: " + lostAgain.getMessage());
@@ -433,6 +433,24 @@ public final class SmbSessions implements AutoCloseable {
                 log.info(line);
             }
             return this;
+        }
+
+        /**
+         * Runs the work on the location's share; smbj's failure to send or receive that the work did not classify
+         * itself (a request sent without waiting, on a connection that just broke) is a lost session too. Here, not in
+         * the sessions: a run of local CAPs loads no smbj class (the sessions' own are verified in every run).
+         */
+        <T> T run(ShareWork<T> work, SmbLocation location) throws CopyException {
+            DiskShare share = share(location);
+            try {
+                return work.run(share);
+            } catch (SMBRuntimeException e) {
+                SessionLost lost = lostOrNull(e);
+                if (lost == null) {
+                    throw e;
+                }
+                throw lost;
+            }
         }
 
         DiskShare share(SmbLocation location) throws CopyFailure {

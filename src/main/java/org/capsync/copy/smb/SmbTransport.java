@@ -28,6 +28,7 @@ import com.hierynomus.mssmb2.SMB2CreateDisposition;
 import com.hierynomus.mssmb2.SMB2CreateOptions;
 import com.hierynomus.mssmb2.SMB2ShareAccess;
 import com.hierynomus.mssmb2.SMBApiException;
+import com.hierynomus.mssmb2.messages.SMB2QueryDirectoryResponse;
 import com.hierynomus.mssmb2.messages.SMB2SetInfoRequest;
 import com.hierynomus.smb.SMBBuffer;
 import com.hierynomus.smbj.common.SMBRuntimeException;
@@ -67,7 +68,10 @@ final class SmbTransport implements CapTransport {
             SMB2CreateOptions.FILE_OPEN_REPARSE_POINT);
     private static final Set<SMB2CreateOptions> A_FOLDER_AS_IS = EnumSet.of(SMB2CreateOptions.FILE_DIRECTORY_FILE,
             SMB2CreateOptions.FILE_OPEN_REPARSE_POINT);
-    private static final long REPARSE_POINT = FileAttributes.FILE_ATTRIBUTE_REPARSE_POINT.getValue();
+    /** How the target is opened to be compared, and its folder to be checked and listed. */
+    private static final Set<AccessMask> READ_ACCESS = EnumSet.of(AccessMask.FILE_READ_DATA, AccessMask.FILE_READ_ATTRIBUTES);
+    private static final Set<AccessMask> LIST_ACCESS = EnumSet.of(AccessMask.FILE_LIST_DIRECTORY,
+            AccessMask.FILE_READ_ATTRIBUTES);
     private static final long DIRECTORY = FileAttributes.FILE_ATTRIBUTE_DIRECTORY.getValue();
     private static final long STATUS_NOT_A_DIRECTORY = 0xC0000103L;
     private static final long STATUS_OBJECT_NAME_COLLISION = 0xC0000035L;
@@ -114,56 +118,103 @@ final class SmbTransport implements CapTransport {
         });
     }
 
-    /** Whether the target holds the snapshot's bytes: see {@link #compare}. */
+    /** Whether the target holds the snapshot's bytes: see {@link #opened} and {@link #holdsSnapshot}. */
     @Override
     public boolean holds(SourceFile source, TargetFile target) throws CopyException {
         SmbLocation location = location(target);
-        return sessions.onShare(location, share -> compare(share, location, source, target) == Found.HOLDS);
+        String path = location.pathInShare(target.folder(), target.fileName());
+        return sessions.onShare(location, share -> {
+            OpenAhead file = OpenAhead.send(share, path, READ_ACCESS, false);
+            try {
+                return opened(file, share, location, target, path)
+                        && holdsSnapshot(file, source, "target " + location.describe(path));
+            } finally {
+                file.closeNoWait();
+            }
+        });
     }
 
     /**
-     * As the default, through one session: the target compared and, side by side with that, the folder checked and
-     * cleaned; then, unless the target held the snapshot, the temp file written and renamed. The two visits work on
-     * handles of their own and need nothing of each other, so their requests share round trips; nothing is written
-     * before both have ended well, and the compare's failure is said before the folder's. A target found to be no link
-     * is not asked again right before the rename: a link put there in between is replaced, not followed, by the rename.
+     * As the default, through one session, in as few round trips as the order of the work allows. The target and its
+     * folder are opened together, as themselves; their answers say whether either is a link (refused) and the target's
+     * date. Then the target is read and compared and, in the same round trip, the folder listed for killed attempts'
+     * temp files and, when the target is missing or its date is not the snapshot's (so it almost surely needs the
+     * snapshot), the temp file created. A temp file made for a target that proved to hold the snapshot is removed
+     * again; one for a target found in use likewise. Nothing is written before the compare and the folder's check have
+     * ended well, and the compare's failure is said before the folder's. A target found to be no link is not asked
+     * again right before the rename: a link put there in between is replaced, not followed, by the rename.
      */
     @Override
     public CopyOutcome.Kind update(SourceFile source, TargetFile target) throws CopyException {
         SmbLocation location = location(target);
         String folderPath = location.pathInShare(target.folder());
+        String path = location.pathInShare(target.folder(), target.fileName());
         return sessions.onShare(location, share -> {
-            Future<Void> folderVisit = beside.submit(() -> {
-                checkFolderAndRemoveLeftovers(share, location, folderPath, target);
-                return null;
-            });
-            Found found;
+            // Drawn here, so a retry after a reconnect never meets its own.
+            String tempName = target.newTempName();
+            String tempPath = location.pathInShare(target.folder(), tempName);
+            OpenAhead file = OpenAhead.send(share, path, READ_ACCESS, false);
+            OpenAhead folder = OpenAhead.send(share, folderPath, LIST_ACCESS, true);
+            Future<File> madeAhead = null;
             try {
-                found = compare(share, location, source, target);
-            } catch (Throwable e) {
-                awaitAfter(e, folderVisit);
-                throw e;
+                boolean present;
+                try {
+                    present = opened(file, share, location, target, path);
+                } catch (CopyException | RuntimeException e) {
+                    try {
+                        checkFolder(folder, share, location, folderPath);
+                    } catch (CopyException | RuntimeException alsoThere) {
+                        e.addSuppressed(alsoThere);
+                    }
+                    throw e;
+                }
+                checkFolder(folder, share, location, folderPath);
+                SentAhead<SMB2QueryDirectoryResponse> listing = folder.listAhead(target.leftoverPattern());
+                if (!present || !sameDate(file.lastWriteTime(), source)) {
+                    madeAhead = beside.submit(() -> openTemp(share, location, tempPath));
+                }
+                Found found = !present ? Found.ABSENT
+                        : holdsSnapshot(file, source, "target " + location.describe(path)) ? Found.HOLDS : Found.DIFFERS;
+                // Closed without waiting: nothing follows on the handle, and where a rename over the target follows
+                // (Windows refuses one over a file that is still open, even by us), round trips waited for come first.
+                file.closeNoWait();
+                removeLeftovers(folder, listing, share, location, folderPath, target, tempName);
+                folder.closeNoWait();
+                if (found == Found.HOLDS) {
+                    return CopyOutcome.Kind.UNCHANGED;
+                }
+                File temp = madeAhead != null ? await(madeAhead) : openTemp(share, location, tempPath);
+                madeAhead = null;
+                writeAndRename(share, location, source, target, found == Found.ABSENT, temp, tempPath);
+                return CopyOutcome.Kind.COPIED;
+            } finally {
+                file.closeNoWait();
+                folder.closeNoWait();
+                if (madeAhead != null) {
+                    removeQuietly(madeAhead);
+                }
             }
-            await(folderVisit);
-            if (found == Found.HOLDS) {
-                return CopyOutcome.Kind.UNCHANGED;
-            }
-            writeAndRename(share, location, source, target, found == Found.ABSENT);
-            return CopyOutcome.Kind.COPIED;
         });
+    }
+
+    /**
+     * Whether the target's date is the snapshot's, as capsync sets it on every copy: to within 2 s, the coarsest
+     * resolution a CAP's file system may keep (FAT), so that a current target is never taken for a stale one.
+     */
+    private static boolean sameDate(FileTime targetDate, SourceFile source) {
+        return Math.abs(targetDate.toEpochMillis() - source.lastModified().toMillis()) <= 2000;
     }
 
     /**
      * Waits for work run beside this thread, however long smbj's own timeouts let it take (an interrupt is kept for
      * later: the work must have ended when the CAP's visit does), and throws its failure here as it was thrown there.
      */
-    private static void await(Future<Void> work) throws CopyException {
+    private static <T> T await(Future<T> work) throws CopyException {
         boolean interrupted = false;
         try {
             while (true) {
                 try {
-                    work.get();
-                    return;
+                    return work.get();
                 } catch (InterruptedException e) {
                     interrupted = true;
                 } catch (ExecutionException e) {
@@ -191,7 +242,7 @@ final class SmbTransport implements CapTransport {
      * Waits for work run beside this thread, if it was started, after this thread's own failure, the one said; the
      * other's is suppressed.
      */
-    private static void awaitAfter(Throwable failure, Future<Void> work) {
+    private static void awaitAfter(Throwable failure, Future<?> work) {
         if (work == null) {
             return;
         }
@@ -206,36 +257,37 @@ final class SmbTransport implements CapTransport {
     private enum Found { ABSENT, HOLDS, DIFFERS }
 
     /**
-     * Opens the target as itself, refuses a link, and reads no more of it than one byte beyond the snapshot's size: a
-     * larger target is not the snapshot's whatever follows, and one of the snapshot's size is read in as few READs as it
-     * takes, with no extra one to find its end. The target is closed without waiting for the server's answer: nothing
-     * follows on the handle, and where a rename over the target follows (Windows refuses one over a file that is still
-     * open, even by us), several round trips waited for come first: the temp file's creation, writes and read-back.
+     * Waits for the target's open (see {@link OpenAhead}): false when there is no target; a link is refused, whatever
+     * else is true of it.
      */
-    private static Found compare(DiskShare share, SmbLocation location, SourceFile source, TargetFile target)
+    private static boolean opened(OpenAhead file, DiskShare share, SmbLocation location, TargetFile target, String path)
             throws CopyException {
-        String path = location.pathInShare(target.folder(), target.fileName());
-        File file;
         try {
-            file = share.openFile(path, EnumSet.of(AccessMask.FILE_READ_DATA, AccessMask.FILE_READ_ATTRIBUTES),
-                    NORMAL, SMB2ShareAccess.ALL, SMB2CreateDisposition.FILE_OPEN, A_FILE_AS_IS);
+            file.await();
         } catch (SMBRuntimeException e) {
             if (statusOf(e) == SmbSharingViolations.STATUS_OBJECT_NAME_NOT_FOUND) {
-                return Found.ABSENT;
+                return false;
             }
             throw targetFailure(e, share, location, target, path);
         }
+        refuseIfLink(file.isLink(), "target " + location.describe(path));
+        return true;
+    }
+
+    /**
+     * Whether the opened target holds the snapshot's bytes. Reads no more of it than one byte beyond the snapshot's
+     * size: a larger target is not the snapshot's whatever follows, and one of the snapshot's size is read in as few
+     * READs as it takes, with no extra one to find its end. Read even when the date alone says it differs: a READ is
+     * what meets a client's byte-range lock (in use).
+     */
+    private static boolean holdsSnapshot(OpenAhead file, SourceFile source, String what) throws CopyException {
         try {
-            // Read even when the size alone says it differs: a READ is what meets a client's byte-range lock (in use).
-            boolean holds = digestUnlessLink(file, source.digest().size() + 1, "target " + location.describe(path))
+            return FileDigest.of(new ReadStream(file.tree(), file::read, source.digest().size() + 1))
                     .equals(source.digest());
-            return holds ? Found.HOLDS : Found.DIFFERS;
         } catch (SMBRuntimeException e) {
-            throw failure(e, Step.READ_TARGET, location.describe(path));
+            throw failure(e, Step.READ_TARGET, what);
         } catch (IOException e) {
             throw lost(e);
-        } finally {
-            closeNoWait(file);
         }
     }
 
@@ -259,23 +311,22 @@ final class SmbTransport implements CapTransport {
         sessions.onShare(location, share -> {
             // One folder handle checks the folder and removes killed attempts' temp files: round trips are the cost here.
             checkFolderAndRemoveLeftovers(share, location, folderPath, target);
-            writeAndRename(share, location, source, target, true);
+            String tempPath = location.pathInShare(target.folder(), target.newTempName());
+            writeAndRename(share, location, source, target, true, openTemp(share, location, tempPath), tempPath);
             return null;
         });
     }
 
     /**
-     * Writes the snapshot to a temp file created new beside the target, reads it back, and renames it over the target
-     * once no client holds that. The temp name is drawn here, so a retry after a reconnect never meets its own.
+     * Writes the snapshot to the temp file just created new beside the target ({@link #openTemp}), reads it back, and
+     * renames it over the target once no client holds that; removes it on any failure.
      *
-     * @param checkLink whether the target must be asked whether it is a link: not when {@link #compare} just found it
+     * @param checkLink whether the target must be asked whether it is a link: not when {@link #opened} just found it
      *                  was none
      */
     private void writeAndRename(DiskShare share, SmbLocation location, SourceFile source, TargetFile target,
-            boolean checkLink) throws CopyException {
+            boolean checkLink, File temp, String tempPath) throws CopyException {
         String path = location.pathInShare(target.folder(), target.fileName());
-        String tempPath = location.pathInShare(target.folder(), target.newTempName());
-        File temp = openTemp(share, location, tempPath);
         // The probe (does a client hold the target?) opens and closes the target from the last WRITE on: side by side,
         // their requests share round trips. Between the probe and the rename lie the last WRITE's answer and the
         // read-back (a READ per MB of the file). The rename waits for the probe.
@@ -522,48 +573,60 @@ final class SmbTransport implements CapTransport {
 
     /**
      * Opens the target folder as itself (a link or junction is not followed but refused), then lists and deletes the
-     * leftovers through that handle: open, query, list, close.
+     * leftovers through that handle: open, list, close.
      */
     private static void checkFolderAndRemoveLeftovers(DiskShare share, SmbLocation location, String folderPath,
             TargetFile target) throws CopyException {
+        OpenAhead folder = OpenAhead.send(share, folderPath, LIST_ACCESS, true);
         try {
-            com.hierynomus.smbj.share.Directory folder = share.openDirectory(folderPath,
-                    EnumSet.of(AccessMask.FILE_LIST_DIRECTORY, AccessMask.FILE_READ_ATTRIBUTES), NORMAL, SMB2ShareAccess.ALL,
-                    SMB2CreateDisposition.FILE_OPEN, A_FOLDER_AS_IS);
-            try {
-                removeLeftoversThrough(folder, share, location, folderPath, target);
-            } finally {
-                // Open with every sharing, it stands in no one's way: the next request need not wait for the CLOSE.
-                closeNoWait(folder);
-            }
-        } catch (SMBRuntimeException e) {
-            throw folderFailure(e, share, location, folderPath);
+            checkFolder(folder, share, location, folderPath);
+            removeLeftovers(folder, folder.listAhead(target.leftoverPattern()), share, location, folderPath, target, null);
+        } finally {
+            // Open with every sharing, it stands in no one's way: the next request need not wait for the CLOSE.
+            folder.closeNoWait();
         }
     }
 
-    private static void removeLeftoversThrough(com.hierynomus.smbj.share.Directory folder, DiskShare share,
-            SmbLocation location, String folderPath, TargetFile target) throws CopyFailure {
-        // The folder's attributes come back in the listing's round trip; nothing is removed before they say no link.
-        AttributesAhead attributes = folderPath.isEmpty() ? null : AttributesAhead.ask(folder);
-        List<FileIdBothDirectoryInformation> entries;
+    /** Waits for the folder's open: a missing folder is said as such, a link (but a share's root) refused. */
+    private static void checkFolder(OpenAhead folder, DiskShare share, SmbLocation location, String folderPath)
+            throws CopyException {
         try {
-            entries = folder.list(FileIdBothDirectoryInformation.class, target.leftoverPattern());
-        } catch (SMBApiException e) {
-            entries = List.of(); // STATUS_NO_SUCH_FILE: nothing left behind, the usual case
+            folder.await();
         } catch (SMBRuntimeException e) {
-            refuseIfLinkedFolder(attributes, location, folderPath);
-            throw e;
+            throw folderFailure(e, share, location, folderPath);
         }
-        refuseIfLinkedFolder(attributes, location, folderPath);
-        for (FileIdBothDirectoryInformation entry : entries) {
-            if (!target.isLeftover(entry.getFileName()) || (entry.getFileAttributes() & DIRECTORY) != 0) {
-                continue;
-            }
+        if (!folderPath.isEmpty() && folder.isLink()) {
+            throw linkedFolder(location, folderPath);
+        }
+    }
+
+    /**
+     * Deletes this job's temp files for the target that the listing found, but the one this attempt just made.
+     *
+     * @param ownTemp the name of this attempt's temp file, or null
+     */
+    private static void removeLeftovers(OpenAhead folder, SentAhead<SMB2QueryDirectoryResponse> listing, DiskShare share,
+            SmbLocation location, String folderPath, TargetFile target, String ownTemp) throws CopyException {
+        try {
+            List<FileIdBothDirectoryInformation> entries;
             try {
-                deleteAsIs(share, location.pathInShare(target.folder(), entry.getFileName()));
+                entries = folder.entries(listing, target.leftoverPattern());
             } catch (SMBApiException e) {
-                // a live writer's (sharing violation) or not ours to delete: left for a later attempt
+                entries = List.of();
             }
+            for (FileIdBothDirectoryInformation entry : entries) {
+                String name = entry.getFileName();
+                if (!target.isLeftover(name) || name.equals(ownTemp) || (entry.getFileAttributes() & DIRECTORY) != 0) {
+                    continue;
+                }
+                try {
+                    deleteAsIs(share, location.pathInShare(target.folder(), name));
+                } catch (SMBApiException e) {
+                    // a live writer's (sharing violation) or not ours to delete: left for a later attempt
+                }
+            }
+        } catch (SMBRuntimeException e) {
+            throw folderFailure(e, share, location, folderPath);
         }
     }
 
@@ -580,7 +643,11 @@ final class SmbTransport implements CapTransport {
     }
 
     private static void refuseIfLink(AttributesAhead attributes, String what) throws CopyFailure {
-        if (attributes.isLink()) {
+        refuseIfLink(attributes.isLink(), what);
+    }
+
+    private static void refuseIfLink(boolean link, String what) throws CopyFailure {
+        if (link) {
             throw new CopyFailure(what + " is a link (reparse point); capsync follows no links at a CAP and does not replace them");
         }
     }
@@ -621,9 +688,13 @@ final class SmbTransport implements CapTransport {
     private static void refuseIfLinkedFolder(AttributesAhead attributes, SmbLocation location, String folderPath)
             throws CopyFailure {
         if (attributes != null && attributes.isLink()) {
-            throw new CopyFailure("target folder " + location.describe(folderPath)
-                    + " is a link (reparse point); capsync follows no links below a CAP path");
+            throw linkedFolder(location, folderPath);
         }
+    }
+
+    private static CopyFailure linkedFolder(SmbLocation location, String folderPath) {
+        return new CopyFailure("target folder " + location.describe(folderPath)
+                + " is a link (reparse point); capsync follows no links below a CAP path");
     }
 
     /** What a failure to open or list the target folder means: a missing folder said as such, else a failure. */
@@ -707,6 +778,18 @@ final class SmbTransport implements CapTransport {
         }
     }
 
+    /** Removes a temp file made ahead that is not needed after all, once its creation has ended; a failure to make it is no matter. */
+    private static void removeQuietly(Future<File> madeAhead) {
+        File temp;
+        try {
+            temp = await(madeAhead);
+        } catch (CopyException | RuntimeException e) {
+            return;
+        }
+        removeQuietly(temp);
+        closeQuietly(temp);
+    }
+
     /**
      * Reads a file through SMB READ requests that fail loudly. smbj's own {@code File.getInputStream()} (0.14.0) takes
      * an error answer without data, such as {@code STATUS_FILE_LOCK_CONFLICT} for a range a client has locked, for the
@@ -718,7 +801,13 @@ final class SmbTransport implements CapTransport {
      * reads no further: {@code size + 1} bytes say whether a file holds exactly {@code size}.
      */
     private static final class ReadStream extends InputStream {
-        private final File file;
+
+        /** One READ of up to {@code length} bytes at {@code position}: their count, -1 at the end of the file. */
+        interface Reads {
+            int read(byte[] into, long position, int length);
+        }
+
+        private final Reads reads;
         private final long limit;
         private final byte[] chunk;
         private long position;
@@ -731,11 +820,15 @@ final class SmbTransport implements CapTransport {
         }
 
         ReadStream(File file, long limit) {
-            this.file = file;
+            this(file.getDiskShare().getTreeConnect(), (into, position, length) -> file.read(into, position, 0, length),
+                    limit);
+        }
+
+        ReadStream(TreeConnect tree, Reads reads, long limit) {
+            this.reads = reads;
             this.limit = limit;
             // What smbj sends at most per READ (it cuts longer requests down to this, which is no end of file).
-            int maxRead = Math.min(file.getDiskShare().getTreeConnect().getConfig().getReadBufferSize(),
-                    file.getDiskShare().getTreeConnect().getNegotiatedProtocol().getMaxReadSize());
+            int maxRead = Math.min(tree.getConfig().getReadBufferSize(), tree.getNegotiatedProtocol().getMaxReadSize());
             this.chunk = new byte[(int) Math.min(maxRead, Math.max(1, limit))];
         }
 
@@ -758,7 +851,7 @@ final class SmbTransport implements CapTransport {
                 return false;
             }
             int ask = (int) Math.min(chunk.length, limit - position);
-            int n = file.read(chunk, position, 0, ask);
+            int n = reads.read(chunk, position, ask);
             if (n <= 0) {
                 ended = true;
                 return false;

@@ -122,6 +122,8 @@ class SmbTransportTest {
     void aByteRangeLockOnTheTargetMakesItInUse() throws IOException {
         byte[] stale = TestSite.bytes(1000, 99);
         Files.write(onDisk("caps", cap), stale);
+        // Not the snapshot's date: the temp file is made while the target is read, and must go again.
+        Files.setLastModifiedTime(onDisk("caps", cap), FileTime.fromMillis(1_500_000_000_000L));
         // The locking client opens it for writing too, as guest.
         Files.setPosixFilePermissions(onDisk("caps", cap), java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
 
@@ -248,6 +250,59 @@ class SmbTransportTest {
         // digest() still reads the whole target, as verify's audit needs.
         Files.write(onDisk("caps", cap), java.util.Arrays.copyOf(bytes, bytes.length + 5000));
         assertThat(new SmbTransport(sessions).digest(target("caps", cap)).orElseThrow().size()).isEqualTo(bytes.length + 5000);
+    }
+
+    /**
+     * The target's date decides only whether its temp file is made while the target is read (a round trip less): a
+     * target with the snapshot's bytes and another date is left alone, and the temp file made for it goes again; one
+     * with the snapshot's date and other bytes is replaced all the same.
+     */
+    @Test
+    void theTargetsBytesDecideWhateverItsDateSays() throws IOException {
+        byte[] bytes = Files.readAllBytes(source.path());
+        FileTime anotherDay = FileTime.fromMillis(1_500_000_000_000L);
+        Files.write(onDisk("caps", cap), bytes);
+        Files.setLastModifiedTime(onDisk("caps", cap), anotherDay);
+
+        assertThat(copier.attempt(source, target("caps", cap)).kind()).isEqualTo(CopyOutcome.Kind.UNCHANGED);
+        assertThat(Files.getLastModifiedTime(onDisk("caps", cap))).isEqualTo(anotherDay);
+        assertThat(strayFiles("caps", cap)).isEmpty();
+
+        byte[] other = bytes.clone();
+        other[other.length / 2] ^= 1;
+        Files.write(onDisk("caps", cap), other);
+        Files.setLastModifiedTime(onDisk("caps", cap), source.lastModified());
+
+        assertThat(copier.attempt(source, target("caps", cap)).kind()).isEqualTo(CopyOutcome.Kind.COPIED);
+        assertThat(Files.readAllBytes(onDisk("caps", cap))).isEqualTo(bytes);
+        assertThat(strayFiles("caps", cap)).isEmpty();
+    }
+
+    /**
+     * A folder where the server lets no file be made (here: read-only to the guest) refuses the temp file made ahead
+     * for a target of another date; that matters only when the target needs the snapshot. A current target stays
+     * current; a stale one fails with the server's word and keeps its bytes.
+     */
+    @Test
+    void aFolderThatTakesNoNewFileLeavesACurrentTargetCurrentAndFailsAStaleOne() throws IOException {
+        Path box = onDisk("caps", cap).getParent();
+        Files.write(onDisk("caps", cap), Files.readAllBytes(source.path()));
+        Files.setLastModifiedTime(onDisk("caps", cap), FileTime.fromMillis(1_500_000_000_000L));
+        Files.setPosixFilePermissions(box, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            assertThat(copier.attempt(source, target("caps", cap)).kind()).isEqualTo(CopyOutcome.Kind.UNCHANGED);
+
+            byte[] stale = TestSite.bytes(1000, 99);
+            Files.write(onDisk("caps", cap), stale);
+            CopyOutcome refused = copier.attempt(source, target("caps", cap));
+
+            assertThat(refused.kind()).as(String.valueOf(refused.reason())).isEqualTo(CopyOutcome.Kind.FAILED);
+            assertThat(refused.reason()).contains("STATUS_ACCESS_DENIED").contains(cap);
+            assertThat(Files.readAllBytes(onDisk("caps", cap))).isEqualTo(stale);
+            assertThat(strayFiles("caps", cap)).isEmpty();
+        } finally {
+            Files.setPosixFilePermissions(box, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        }
     }
 
     @Test
