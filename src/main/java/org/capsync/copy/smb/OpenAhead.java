@@ -1,5 +1,7 @@
 package org.capsync.copy.smb;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
@@ -9,6 +11,7 @@ import com.hierynomus.msdtyp.AccessMask;
 import com.hierynomus.msdtyp.FileTime;
 import com.hierynomus.mserref.NtStatus;
 import com.hierynomus.msfscc.FileAttributes;
+import com.hierynomus.msfscc.FileInformationClass;
 import com.hierynomus.msfscc.fileinformation.FileIdBothDirectoryInformation;
 import com.hierynomus.msfscc.fileinformation.FileInformation;
 import com.hierynomus.msfscc.fileinformation.FileInformationFactory;
@@ -98,9 +101,9 @@ final class OpenAhead {
      * end of the file, an error answer (a client's byte-range lock) an {@code SMBApiException}.
      */
     int read(byte[] into, long position, int length) {
-        SMB2ReadResponse response = SentAhead.<SMB2ReadResponse>send(tree,
-                new SMB2ReadRequest(tree.getNegotiatedProtocol().getDialect(), fileId(), tree.getSession().getSessionId(),
-                        tree.getTreeId(), position, length), "Read for " + path)
+        SMB2ReadRequest request = new SMB2ReadRequest(tree.getNegotiatedProtocol().getDialect(), fileId(),
+                tree.getSession().getSessionId(), tree.getTreeId(), position, length);
+        SMB2ReadResponse response = SentAhead.<SMB2ReadResponse>send(tree, request, "Read for " + path)
                 .answer(NtStatus.STATUS_END_OF_FILE.getValue());
         if (response.getHeader().getStatusCode() == NtStatus.STATUS_END_OF_FILE.getValue()) {
             return -1;
@@ -122,7 +125,7 @@ final class OpenAhead {
     private SentAhead<SMB2QueryDirectoryResponse> listAhead(String pattern, Set<SMB2QueryDirectoryFlags> flags) {
         return SentAhead.send(tree, new SMB2QueryDirectoryRequest(tree.getNegotiatedProtocol().getDialect(),
                 tree.getSession().getSessionId(), tree.getTreeId(), fileId(),
-                com.hierynomus.msfscc.FileInformationClass.FileIdBothDirectoryInformation, flags, 0, pattern,
+                FileInformationClass.FileIdBothDirectoryInformation, flags, 0, pattern,
                 tree.getConfig().getTransactBufferSize()), "Query directory for " + path);
     }
 
@@ -134,7 +137,7 @@ final class OpenAhead {
     List<FileIdBothDirectoryInformation> entries(SentAhead<SMB2QueryDirectoryResponse> first, String pattern) {
         FileInformation.Decoder<FileIdBothDirectoryInformation> decoder =
                 FileInformationFactory.getDecoder(FileIdBothDirectoryInformation.class);
-        List<FileIdBothDirectoryInformation> entries = new java.util.ArrayList<>();
+        List<FileIdBothDirectoryInformation> entries = new ArrayList<>();
         byte[] previous = null;
         SentAhead<SMB2QueryDirectoryResponse> query = first;
         while (true) {
@@ -142,7 +145,7 @@ final class OpenAhead {
                     NtStatus.STATUS_NO_SUCH_FILE.getValue());
             byte[] buffer = response.getOutputBuffer();
             if (response.getHeader().getStatusCode() != NtStatus.STATUS_SUCCESS.getValue()
-                    || java.util.Arrays.equals(previous, buffer)) {
+                    || Arrays.equals(previous, buffer)) {
                 return entries;
             }
             for (Iterator<FileIdBothDirectoryInformation> it = FileInformationFactory.createFileInformationIterator(

@@ -178,7 +178,7 @@ final class SmbTransport implements CapTransport {
                 // Closed without waiting: nothing follows on the handle, and where a rename over the target follows
                 // (Windows refuses one over a file that is still open, even by us), round trips waited for come first.
                 file.closeNoWait();
-                removeLeftovers(folder, listing, share, location, folderPath, target, tempName);
+                removeListedLeftovers(folder, listing, share, location, folderPath, target, tempName);
                 folder.closeNoWait();
                 if (found == Found.HOLDS) {
                     return CopyOutcome.Kind.UNCHANGED;
@@ -580,7 +580,8 @@ final class SmbTransport implements CapTransport {
         OpenAhead folder = OpenAhead.send(share, folderPath, LIST_ACCESS, true);
         try {
             checkFolder(folder, share, location, folderPath);
-            removeLeftovers(folder, folder.listAhead(target.leftoverPattern()), share, location, folderPath, target, null);
+            removeListedLeftovers(folder, folder.listAhead(target.leftoverPattern()), share, location, folderPath, target,
+                    null);
         } finally {
             // Open with every sharing, it stands in no one's way: the next request need not wait for the CLOSE.
             folder.closeNoWait();
@@ -605,14 +606,15 @@ final class SmbTransport implements CapTransport {
      *
      * @param ownTemp the name of this attempt's temp file, or null
      */
-    private static void removeLeftovers(OpenAhead folder, SentAhead<SMB2QueryDirectoryResponse> listing, DiskShare share,
-            SmbLocation location, String folderPath, TargetFile target, String ownTemp) throws CopyException {
+    private static void removeListedLeftovers(OpenAhead folder, SentAhead<SMB2QueryDirectoryResponse> listing,
+            DiskShare share, SmbLocation location, String folderPath, TargetFile target, String ownTemp)
+            throws CopyException {
         try {
             List<FileIdBothDirectoryInformation> entries;
             try {
                 entries = folder.entries(listing, target.leftoverPattern());
             } catch (SMBApiException e) {
-                entries = List.of();
+                entries = List.of(); // a folder the server will not list: nothing is removed, the copy goes on
             }
             for (FileIdBothDirectoryInformation entry : entries) {
                 String name = entry.getFileName();
