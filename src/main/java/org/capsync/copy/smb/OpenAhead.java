@@ -47,6 +47,7 @@ final class OpenAhead {
     private final String path;
     private final SentAhead<SMB2CreateResponse> create;
     private SMB2CreateResponse opened;
+    private RuntimeException failed;
     private boolean closed;
 
     private OpenAhead(TreeConnect tree, String path, SentAhead<SMB2CreateResponse> create) {
@@ -69,10 +70,20 @@ final class OpenAhead {
     /**
      * Waits for the CREATE's answer: smbj's exceptions as its own {@code openFile} throws them, a status other than
      * success (a link the server stopped on among them: nothing is followed client-side) an {@code SMBApiException}.
+     * A failure is kept and thrown again at once: a server that stopped answering costs one wait, not one per call.
      */
     void await() {
-        if (opened == null) {
+        if (opened != null) {
+            return;
+        }
+        if (failed != null) {
+            throw failed;
+        }
+        try {
             opened = create.answer();
+        } catch (RuntimeException e) {
+            failed = e;
+            throw e;
         }
     }
 
@@ -170,7 +181,7 @@ final class OpenAhead {
             try {
                 await();
             } catch (RuntimeException e) {
-                return;
+                return; // nothing was opened
             }
         }
         try {

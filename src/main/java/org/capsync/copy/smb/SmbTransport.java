@@ -75,12 +75,13 @@ final class SmbTransport implements CapTransport {
     private static final long DIRECTORY = FileAttributes.FILE_ATTRIBUTE_DIRECTORY.getValue();
     private static final long STATUS_NOT_A_DIRECTORY = 0xC0000103L;
     private static final long STATUS_OBJECT_NAME_COLLISION = 0xC0000035L;
+    private static final long STATUS_STOPPED_ON_SYMLINK = 0x8000002DL;
     private static final Set<FileAttributes> NORMAL = EnumSet.of(FileAttributes.FILE_ATTRIBUTE_NORMAL);
 
     private final SmbSessions sessions;
     /**
-     * Threads for the work a CAP's visit runs beside its own thread: the folder visit beside the compare, the in-use
-     * probe beside the last WRITE and the read-back (see update). Daemons; idle ones end soon.
+     * Threads for the work a CAP's visit runs beside its own thread: the temp file's creation beside the compare's
+     * READ, the in-use probe beside the last WRITE and the read-back (see update). Daemons; idle ones end soon.
      */
     private final ExecutorService beside = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS,
             new SynchronousQueue<>(), work -> {
@@ -127,7 +128,7 @@ final class SmbTransport implements CapTransport {
             OpenAhead file = OpenAhead.send(share, path, READ_ACCESS, false);
             try {
                 return opened(file, share, location, target, path)
-                        && holdsSnapshot(file, source, "target " + location.describe(path));
+                        && holdsSnapshot(file, source, location.describe(path));
             } finally {
                 file.closeNoWait();
             }
@@ -139,10 +140,11 @@ final class SmbTransport implements CapTransport {
      * folder are opened together, as themselves; their answers say whether either is a link (refused) and the target's
      * date. Then the target is read and compared and, in the same round trip, the folder listed for killed attempts'
      * temp files and, when the target is missing or its date is not the snapshot's (so it almost surely needs the
-     * snapshot), the temp file created. A temp file made for a target that proved to hold the snapshot is removed
-     * again; one for a target found in use likewise. Nothing is written before the compare and the folder's check have
-     * ended well, and the compare's failure is said before the folder's. A target found to be no link is not asked
-     * again right before the rename: a link put there in between is replaced, not followed, by the rename.
+     * snapshot), the temp file created, in the folder just found to be no link. The bytes decide: a temp file made for
+     * a target that proved to hold the snapshot, or to be in use, is removed again. Nothing is written into the temp
+     * file before the compare has ended well. The target's failure to open is said before the folder's. A target found
+     * to be no link is not asked again right before the rename: a link put there in between is replaced, not followed,
+     * by the rename.
      */
     @Override
     public CopyOutcome.Kind update(SourceFile source, TargetFile target) throws CopyException {
@@ -154,17 +156,22 @@ final class SmbTransport implements CapTransport {
             String tempName = target.newTempName();
             String tempPath = location.pathInShare(target.folder(), tempName);
             OpenAhead file = OpenAhead.send(share, path, READ_ACCESS, false);
-            OpenAhead folder = OpenAhead.send(share, folderPath, LIST_ACCESS, true);
+            OpenAhead folder;
+            try {
+                folder = OpenAhead.send(share, folderPath, LIST_ACCESS, true);
+            } catch (RuntimeException e) {
+                file.closeNoWait();
+                throw e;
+            }
             Future<File> madeAhead = null;
+            boolean lost = false;
             try {
                 boolean present;
                 try {
                     present = opened(file, share, location, target, path);
                 } catch (CopyException | RuntimeException e) {
-                    try {
-                        checkFolder(folder, share, location, folderPath);
-                    } catch (CopyException | RuntimeException alsoThere) {
-                        e.addSuppressed(alsoThere);
+                    if (!(e instanceof SessionLost)) {
+                        suppressInto(e, () -> checkFolder(folder, share, location, folderPath));
                     }
                     throw e;
                 }
@@ -173,8 +180,18 @@ final class SmbTransport implements CapTransport {
                 if (!present || !sameDate(file.lastWriteTime(), source)) {
                     madeAhead = beside.submit(() -> openTemp(share, location, tempPath));
                 }
-                Found found = !present ? Found.ABSENT
-                        : holdsSnapshot(file, source, "target " + location.describe(path)) ? Found.HOLDS : Found.DIFFERS;
+                Found found;
+                try {
+                    found = !present ? Found.ABSENT
+                            : holdsSnapshot(file, source, location.describe(path)) ? Found.HOLDS : Found.DIFFERS;
+                } catch (CopyException | RuntimeException e) {
+                    // In use, say: the folder is cleaned all the same.
+                    if (!(e instanceof SessionLost)) {
+                        suppressInto(e, () -> removeListedLeftovers(folder, listing, share, location, folderPath,
+                                target, tempName));
+                    }
+                    throw e;
+                }
                 // Closed without waiting: nothing follows on the handle, and where a rename over the target follows
                 // (Windows refuses one over a file that is still open, even by us), round trips waited for come first.
                 file.closeNoWait();
@@ -187,14 +204,34 @@ final class SmbTransport implements CapTransport {
                 madeAhead = null;
                 writeAndRename(share, location, source, target, found == Found.ABSENT, temp, tempPath);
                 return CopyOutcome.Kind.COPIED;
+            } catch (SessionLost e) {
+                lost = true;
+                throw e;
             } finally {
-                file.closeNoWait();
-                folder.closeNoWait();
-                if (madeAhead != null) {
-                    removeQuietly(madeAhead);
+                // A lost connection takes its handles with it, and waiting on it again would only cost its timeout;
+                // a temp file it leaves is a later attempt's leftover.
+                if (!lost) {
+                    file.closeNoWait();
+                    folder.closeNoWait();
+                    if (madeAhead != null) {
+                        removeQuietly(madeAhead);
+                    }
                 }
             }
         });
+    }
+
+    /** Work done after a failure, whose own failure is kept with the first one. */
+    private interface Afterwards {
+        void run() throws CopyException;
+    }
+
+    private static void suppressInto(Exception failure, Afterwards afterwards) {
+        try {
+            afterwards.run();
+        } catch (CopyException | RuntimeException alsoThere) {
+            failure.addSuppressed(alsoThere);
+        }
     }
 
     /**
@@ -253,7 +290,7 @@ final class SmbTransport implements CapTransport {
         }
     }
 
-    /** What {@link #compare} found at the target. */
+    /** What the compare found at the target. */
     private enum Found { ABSENT, HOLDS, DIFFERS }
 
     /**
@@ -300,6 +337,9 @@ final class SmbTransport implements CapTransport {
         }
         if (status == SmbSharingViolations.STATUS_FILE_IS_A_DIRECTORY) {
             return new CopyFailure("target " + location.describe(path) + " is a directory, not a file");
+        }
+        if (status == STATUS_STOPPED_ON_SYMLINK) {
+            return linkOnPath(location, path);
         }
         return failure(e, Step.READ_TARGET, location.describe(path));
     }
@@ -694,6 +734,12 @@ final class SmbTransport implements CapTransport {
         }
     }
 
+    /** A server that stops at a link on the way to a name (Windows) says so; capsync does not go on through it. */
+    private static CopyFailure linkOnPath(SmbLocation location, String path) {
+        return new CopyFailure("a folder on the way to " + location.describe(path)
+                + " is a link (reparse point); capsync follows no links below a CAP path");
+    }
+
     private static CopyFailure linkedFolder(SmbLocation location, String folderPath) {
         return new CopyFailure("target folder " + location.describe(folderPath)
                 + " is a link (reparse point); capsync follows no links below a CAP path");
@@ -706,6 +752,9 @@ final class SmbTransport implements CapTransport {
         if (status == SmbSharingViolations.STATUS_OBJECT_PATH_NOT_FOUND || status == STATUS_NOT_A_DIRECTORY
                 || status == SmbSharingViolations.STATUS_OBJECT_NAME_NOT_FOUND) {
             return missingFolder(share, location, folderPath);
+        }
+        if (status == STATUS_STOPPED_ON_SYMLINK) {
+            return linkOnPath(location, folderPath);
         }
         return failure(e, Step.WRITE_TEMP, location.describe(folderPath));
     }
@@ -780,7 +829,10 @@ final class SmbTransport implements CapTransport {
         }
     }
 
-    /** Removes a temp file made ahead that is not needed after all, once its creation has ended; a failure to make it is no matter. */
+    /**
+     * Removes a temp file made ahead that is not needed after all, once its creation has ended; a failure to make it
+     * is no matter.
+     */
     private static void removeQuietly(Future<File> madeAhead) {
         File temp;
         try {
