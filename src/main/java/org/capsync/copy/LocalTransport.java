@@ -1,6 +1,5 @@
 package org.capsync.copy;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -18,7 +17,6 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,16 +38,14 @@ import org.capsync.copy.LocalSharingViolations.Operation;
  */
 public final class LocalTransport implements CapTransport {
 
-    /** Snapshot files up to this size are held in memory for the run: written and compared without reopening them. */
-    private static final long IN_MEMORY = 16L * 1024 * 1024;
     private static final int BUFFER = 64 * 1024;
     private static final Set<PosixFilePermission> CLIENT_READ =
             EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
 
     private final LocalSharingViolations violations;
     private final KernelLocks kernelLocks;
-    /** Each snapshot file's bytes (empty array when too large to hold), checked once against its recorded SHA-256. */
-    private final Map<Path, byte[]> snapshots = new ConcurrentHashMap<>();
+    /** The snapshot files' bytes, written and compared without reopening them. */
+    private final SnapshotBytes snapshots = new SnapshotBytes();
     private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[BUFFER]);
     /**
      * Temp names this process is writing now. Another thread's leftover removal passes them over without opening them:
@@ -132,7 +128,7 @@ public final class LocalTransport implements CapTransport {
                 return false;
             }
             try (FileChannel in = folder.openRead(target.fileName())) {
-                return sameBytes(in, source, snapshotBytes(source));
+                return sameBytes(in, source, snapshots.of(source));
             }
         } catch (NoSuchFileException e) {
             return false;
@@ -407,9 +403,9 @@ public final class LocalTransport implements CapTransport {
     }
 
     private void write(SourceFile source, FileChannel out, Path temp) throws CopyException {
-        byte[] bytes = snapshotBytes(source);
+        byte[] bytes = snapshots.of(source);
         try {
-            if (bytes.length == source.digest().size()) {
+            if (SnapshotBytes.held(source, bytes)) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
                     out.write(buffer);
@@ -434,7 +430,7 @@ public final class LocalTransport implements CapTransport {
 
     /** Reads the temp file back through the handle that wrote it: what a reopen by name would find is not asked. */
     private void verify(SourceFile source, FileChannel temp, Path path) throws CopyException {
-        byte[] expected = snapshotBytes(source);
+        byte[] expected = snapshots.of(source);
         boolean same;
         try {
             same = sameBytes(temp, source, expected);
@@ -450,7 +446,7 @@ public final class LocalTransport implements CapTransport {
     /** Whether {@code file} holds exactly the snapshot's bytes ({@code expected}, or the file when too large). */
     private boolean sameBytes(FileChannel file, SourceFile source, byte[] expected) throws IOException {
         byte[] buffer = buffers.get();
-        if (expected.length == source.digest().size()) {
+        if (SnapshotBytes.held(source, expected)) {
             long offset = 0;
             for (int n; (n = file.read(ByteBuffer.wrap(buffer), offset)) > 0; offset += n) {
                 if (n > expected.length - offset
@@ -481,38 +477,6 @@ public final class LocalTransport implements CapTransport {
             }
         }
         return into.position();
-    }
-
-    /**
-     * The snapshot file's bytes, read once per run and checked against the SHA-256 recorded when it was taken, so that
-     * a snapshot damaged since is never copied (an empty array stands for a file too large to hold: it is then checked
-     * once, and streamed from disk for every CAP).
-     */
-    private byte[] snapshotBytes(SourceFile source) throws CopyException {
-        byte[] bytes = snapshots.get(source.path());
-        if (bytes != null) {
-            return bytes;
-        }
-        try {
-            FileDigest actual;
-            if (source.digest().size() <= IN_MEMORY) {
-                bytes = Files.readAllBytes(source.path());
-                actual = FileDigest.of(new ByteArrayInputStream(bytes));
-            } else {
-                bytes = new byte[0];
-                try (InputStream in = Files.newInputStream(source.path())) {
-                    actual = FileDigest.of(in);
-                }
-            }
-            if (!actual.equals(source.digest())) {
-                throw new CopyFailure("snapshot " + source.path() + " no longer matches its recorded sha256 "
-                        + source.digest().sha256() + " (now " + actual.size() + " bytes, sha256 " + actual.sha256() + ")");
-            }
-        } catch (IOException e) {
-            throw new CopyFailure("cannot read snapshot " + source.path() + ": " + e.getMessage(), e);
-        }
-        snapshots.putIfAbsent(source.path(), bytes);
-        return bytes;
     }
 
     private void moveOver(CapFolder folder, String temp, String name) throws CopyException {

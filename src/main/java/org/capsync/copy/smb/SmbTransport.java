@@ -1,5 +1,6 @@
 package org.capsync.copy.smb;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,6 +42,7 @@ import org.capsync.copy.CopyException;
 import org.capsync.copy.CopyFailure;
 import org.capsync.copy.CopyOutcome;
 import org.capsync.copy.FileDigest;
+import org.capsync.copy.SnapshotBytes;
 import org.capsync.copy.SourceFile;
 import org.capsync.copy.TargetFile;
 import org.capsync.copy.smb.SmbSessions.SessionLost;
@@ -79,6 +81,8 @@ final class SmbTransport implements CapTransport {
     private static final Set<FileAttributes> NORMAL = EnumSet.of(FileAttributes.FILE_ATTRIBUTE_NORMAL);
 
     private final SmbSessions sessions;
+    /** The snapshot files' bytes, written and compared without hashing every CAP's file. */
+    private final SnapshotBytes snapshots = new SnapshotBytes();
     /**
      * Threads for the work a CAP's visit runs beside its own thread: the temp file's creation beside the compare's
      * READ, the in-use probe beside the last WRITE and the read-back (see update). Daemons; idle ones end soon.
@@ -317,10 +321,9 @@ final class SmbTransport implements CapTransport {
      * READs as it takes, with no extra one to find its end. Read even when the date alone says it differs: a READ is
      * what meets a client's byte-range lock (in use).
      */
-    private static boolean holdsSnapshot(OpenAhead file, SourceFile source, String what) throws CopyException {
+    private boolean holdsSnapshot(OpenAhead file, SourceFile source, String what) throws CopyException {
         try {
-            return FileDigest.of(new ReadStream(file.tree(), file::read, source.digest().size() + 1))
-                    .equals(source.digest());
+            return snapshots.sameAs(source, new ReadStream(file.tree(), file::read, source.digest().size() + 1));
         } catch (SMBRuntimeException e) {
             throw failure(e, Step.READ_TARGET, what);
         } catch (IOException e) {
@@ -434,11 +437,13 @@ final class SmbTransport implements CapTransport {
      *                        files) is sent, or after the last piece read when none did (an empty snapshot)
      * @return the SET_INFO carrying the date, sent
      */
-    private static SentAhead<?> write(SourceFile source, File temp, String what, Runnable beforeLastPiece)
+    private SentAhead<?> write(SourceFile source, File temp, String what, Runnable beforeLastPiece)
             throws CopyException {
         long size = source.digest().size();
         byte[] buffer = new byte[(int) Math.min(CHUNK, Math.max(1, size))];
-        try (InputStream in = Files.newInputStream(source.path())) {
+        byte[] held = snapshots.of(source);
+        try (InputStream in = SnapshotBytes.held(source, held) ? new ByteArrayInputStream(held)
+                : Files.newInputStream(source.path())) {
             long offset = 0;
             boolean started = false;
             for (int n; (n = in.readNBytes(buffer, 0, buffer.length)) > 0; offset += n) {
@@ -490,19 +495,19 @@ final class SmbTransport implements CapTransport {
         }
     }
 
-    private static void verify(SourceFile source, File temp, String what) throws CopyException {
-        FileDigest written;
+    private void verify(SourceFile source, File temp, String what) throws CopyException {
+        boolean same;
         try {
             // One byte beyond the expected size: a temp file longer than the snapshot fails the check without a further READ.
-            written = FileDigest.of(new ReadStream(temp, source.digest().size() + 1));
+            same = snapshots.sameAs(source, new ReadStream(temp, source.digest().size() + 1));
         } catch (SMBRuntimeException e) {
             throw failure(e, Step.WRITE_TEMP, what);
         } catch (IOException e) {
             throw lost(e);
         }
-        if (!written.equals(source.digest())) {
-            throw new CopyFailure("verification failed: " + what + " read back " + written.size() + " bytes, sha256 "
-                    + written.sha256() + ", expected " + source.digest().size() + " bytes, sha256 " + source.digest().sha256());
+        if (!same) {
+            throw new CopyFailure("verification failed: " + what + " does not read back as the snapshot's "
+                    + source.digest().size() + " bytes (sha256 " + source.digest().sha256() + ")");
         }
     }
 
