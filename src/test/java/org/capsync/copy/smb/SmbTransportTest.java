@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SmbTransportTest {
 
     @RegisterExtension
-    static final SambaServer samba = SambaServer.forTestClass().guestShare("caps").userShare("private").build();
+    static final SambaServer samba = SambaServer.forTestClass().guestShare("caps").guestShare("root").userShare("private")
+            .build();
 
     @TempDir
     Path dir;
@@ -275,6 +276,24 @@ class SmbTransportTest {
         assertThat(copier.attempt(source, target("caps", cap)).kind()).isEqualTo(CopyOutcome.Kind.COPIED);
         assertThat(Files.readAllBytes(onDisk("caps", cap))).isEqualTo(bytes);
         assertThat(strayFiles("caps", cap)).isEmpty();
+    }
+
+    /**
+     * A CAP that is a share of its own, with no target folder: the file goes to the share's root, opened as a folder like
+     * any other (a share's root is no link of capsync's concern), and is replaced, then left alone, with nothing beside it.
+     */
+    @Test
+    void aShareWithNoTargetFolderTakesTheFileAtItsRoot() throws IOException {
+        TargetFile atRoot = TargetFile.of(cap, samba.url("root", ""), "", "client.lkp", "client-lkp");
+        Path onDisk = samba.sharePath("root").resolve("client.lkp");
+        Files.write(onDisk, TestSite.bytes(1000, 99));
+
+        assertThat(copier.attempt(source, atRoot).kind()).isEqualTo(CopyOutcome.Kind.COPIED);
+        assertThat(Files.readAllBytes(onDisk)).isEqualTo(Files.readAllBytes(source.path()));
+        assertThat(copier.attempt(source, atRoot).kind()).isEqualTo(CopyOutcome.Kind.UNCHANGED);
+        try (var files = Files.list(samba.sharePath("root"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly("client.lkp");
+        }
     }
 
     /**
