@@ -65,6 +65,8 @@ set "CAPSYNC_HOME=%WORK%\home"
 endlocal & set "TRAINED=%ERRORLEVEL%"
 if not "%TRAINED%"=="0" goto failed
 "%JAVA%" -Xshare:dump "-XX:SharedClassListFile=%WORK%\classes.lst" "-XX:SharedArchiveFile=%WORK%\capsync.jsa" -jar "%JAR%" >nul 2>&1 || goto failed
+rem An archive that gives none of capsync's own classes (Java 17 from a path with a space: see bin/capsync) is not kept.
+"%JAVA%" %BASE% -Djfr.unsupported.vm=true -XX:+UseSerialGC "-XX:SharedArchiveFile=%WORK%\capsync.jsa" -Xlog:class+load=info:stdout -jar "%JAR%" --version 2>nul | findstr /c:" org.capsync.CapsyncApplication source: shared objects file" >nul || goto unusable
 rem Renamed into place: a concurrent start sees a whole archive or none.
 move /y "%WORK%\capsync.jsa" "%CDS_DIR%\capsync.jsa" >nul 2>&1 || goto failed
 > "%CDS_DIR%\capsync.stamp" echo %STAMP%
@@ -74,6 +76,12 @@ goto archive
 :failed
 rd /s /q "%WORK%" 2>nul
 echo capsync: could not make the start-up archive with this Java; running without it 1>&2
+> "%CDS_DIR%\capsync.failed" echo %STAMP%
+goto plain
+
+:unusable
+rd /s /q "%WORK%" 2>nul
+echo capsync: this Java cannot use a start-up archive for an installation whose path has a space or other character a URL escapes ("%JAR%"); running without it (docs\installing.md) 1>&2
 > "%CDS_DIR%\capsync.failed" echo %STAMP%
 goto plain
 

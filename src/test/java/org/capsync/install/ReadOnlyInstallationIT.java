@@ -68,7 +68,8 @@ class ReadOnlyInstallationIT {
 
     @Test
     void eachUserGetsAnArchiveInTheirOwnHomeAndTheInstallationStaysUntouched() throws Exception {
-        Path app = Release.built().unpack(dir.resolve("opt/capsync install"));
+        // No space in the path: Java 17 serves no class of capsync's from an archive made in one (ReleaseArchiveIT).
+        Path app = Release.built().unpack(dir.resolve("opt/capsync"));
         assertThat(Files.getOwner(app.resolve("lib/capsync.jar")).getName()).isEqualTo("root");
         Map<String, String> installed = Release.listing(app);
         Path tools = Invocation.minimalPath(dir.resolve("tools"));
@@ -103,6 +104,15 @@ class ReadOnlyInstallationIT {
                 strict, userHome).as(USER).run(Duration.ofMinutes(2));
         assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
         assertThat(again.err()).doesNotContain("preparing").containsPattern(OPENED + "run\\.jsa");
+        // The archive gives capsync's own classes, not only the JDK's.
+        Path classes = userHome.resolve("classes.log");
+        Map<String, String> logged = new java.util.HashMap<>(env);
+        logged.put("CAPSYNC_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes);
+        Cli.Result verify = new Invocation(List.of(app.resolve("bin/capsync").toString(), "verify"), logged, userHome)
+                .as(USER).run(Duration.ofMinutes(2));
+        assertThat(verify.exitCode()).as(verify.err()).isEqualTo(2);
+        assertThat(Files.readAllLines(classes)).as("capsync's main class")
+                .anyMatch(line -> line.contains(" org.capsync.CapsyncApplication ") && line.endsWith("source: shared objects file"));
         // And a history command, on the archive of its own kind.
         Cli.Result history = new Invocation(List.of(app.resolve("bin/capsync").toString(), "history", "ro"), strict, userHome)
                 .as(USER).run(Duration.ofMinutes(2));

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -60,7 +61,23 @@ class ReleaseArchiveIT {
         assertThat(runs.get(0).get("copied").asInt()).isEqualTo(19);
         assertThat(runs.get(0).get("skipped").asInt()).isEqualTo(1);
 
-        Release.startUpArchives(home.resolve("cache/cds"));
+        // Java 17 serves none of capsync's classes from an archive made in a path with a space (JDK-8339460): the
+        // launcher checks what it made, says so once, keeps no archive and does not try again.
+        Path cds = home.resolve("cache/cds");
+        if (Runtime.version().feature() == 17) {
+            assertThat(version.err()).contains("cannot use a start-up archive for an installation whose path has a space");
+        }
+        if (version.err().contains("cannot use a start-up archive")) {
+            assertThat(demo.err() + history.err()).doesNotContain("start-up archive");
+            try (Stream<Path> files = Files.list(cds)) {
+                assertThat(files.map(f -> f.getFileName().toString())).as("in " + cds)
+                        .noneMatch(name -> name.endsWith(".jsa") || name.startsWith("training"))
+                        .anyMatch(name -> name.endsWith("-failed"));
+            }
+        } else {
+            Release.startUpArchives(cds);
+        }
+
         assertThat(Release.listing(app)).as("nothing written in the installation").isEqualTo(installed);
     }
 }
