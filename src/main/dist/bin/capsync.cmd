@@ -49,7 +49,8 @@ set "WORK=%CDS_DIR%\training-%RANDOM%%RANDOM%"
 md "%WORK%\inbox" 2>nul || goto plain
 md "%WORK%\cap\box" 2>nul || goto plain
 echo capsync: preparing the start-up archive (once per installation and Java runtime)... 1>&2
-rem Training: one real run of a one-CAP job in a throw-away CAPSYNC_HOME, as bin/capsync does.
+rem Training: one real run of a one-CAP job in a throw-away CAPSYNC_HOME that also loads the SMB classes, as
+rem bin/capsync does.
 > "%WORK%\inbox\client.lkp" echo capsync
 > "%WORK%\caps.csv" echo name,path
 >> "%WORK%\caps.csv" echo CAP,"%WORK%\cap"
@@ -61,7 +62,7 @@ rem Training: one real run of a one-CAP job in a throw-away CAPSYNC_HOME, as bin
 >> "%WORK%\job.yml" echo threads: 1
 setlocal
 set "CAPSYNC_HOME=%WORK%\home"
-"%JAVA%" %BASE% -Djfr.unsupported.vm=true -XX:+UseSerialGC "-XX:DumpLoadedClassList=%WORK%\classes.lst" -jar "%JAR%" run "%WORK%\job.yml" >nul 2>&1
+"%JAVA%" %BASE% -Djfr.unsupported.vm=true -XX:+UseSerialGC "-XX:DumpLoadedClassList=%WORK%\classes.lst" -Dcapsync.start-up-training=true -jar "%JAR%" run "%WORK%\job.yml" >nul 2>&1
 endlocal & set "TRAINED=%ERRORLEVEL%"
 if not "%TRAINED%"=="0" goto failed
 "%JAVA%" -Xshare:dump "-XX:SharedClassListFile=%WORK%\classes.lst" "-XX:SharedArchiveFile=%WORK%\capsync.jsa" -jar "%JAR%" >nul 2>&1 || goto failed

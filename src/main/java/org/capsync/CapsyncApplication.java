@@ -1,6 +1,7 @@
 package org.capsync;
 
 import org.capsync.cli.CapsyncCli;
+import org.capsync.copy.smb.SmbStartUpClasses;
 import org.capsync.logging.LogbackWithoutSearch;
 import org.capsync.repository.RepositoryConfiguration;
 import org.capsync.repository.RepositoryDatabase;
@@ -21,6 +22,10 @@ public class CapsyncApplication {
         CapsyncCli.skipGroovyLookup();
         LogbackWithoutSearch.choose();
         RepositoryDatabase.confineToLoopback();
-        System.exit(CapsyncCli.execute(args));
+        int code = CapsyncCli.execute(args);
+        if (Boolean.getBoolean(SmbStartUpClasses.TRAINING_PROPERTY)) {
+            SmbStartUpClasses.load();
+        }
+        System.exit(code);
     }
 }

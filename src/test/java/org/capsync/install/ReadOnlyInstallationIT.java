@@ -104,15 +104,19 @@ class ReadOnlyInstallationIT {
                 strict, userHome).as(USER).run(Duration.ofMinutes(2));
         assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
         assertThat(again.err()).doesNotContain("preparing").containsPattern(OPENED + "run\\.jsa");
-        // The archive gives capsync's own classes, not only the JDK's.
+        // The run's archive gives capsync's classes, and those of an smb:// CAP, which its training had no server to
+        // load them with: loaded by name here as the training does, every one comes from the archive.
         Path classes = userHome.resolve("classes.log");
-        Map<String, String> logged = new java.util.HashMap<>(env);
-        logged.put("CAPSYNC_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes);
-        Cli.Result verify = new Invocation(List.of(app.resolve("bin/capsync").toString(), "verify"), logged, userHome)
+        Map<String, String> training = new java.util.HashMap<>(env);
+        training.put("CAPSYNC_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes + " -Dcapsync.start-up-training=true");
+        Cli.Result verify = new Invocation(List.of(app.resolve("bin/capsync").toString(), "verify"), training, userHome)
                 .as(USER).run(Duration.ofMinutes(2));
         assertThat(verify.exitCode()).as(verify.err()).isEqualTo(2);
-        assertThat(Files.readAllLines(classes)).as("capsync's main class")
-                .anyMatch(line -> line.contains(" org.capsync.CapsyncApplication ") && line.endsWith("source: shared objects file"));
+        List<String> loaded = Files.readAllLines(classes);
+        assertThat(loaded).as("capsync's main class").anyMatch(line -> line.contains(" org.capsync.CapsyncApplication ")
+                && line.endsWith("source: shared objects file"));
+        assertThat(loaded.stream().filter(line -> line.contains(" com.hierynomus.")).toList()).as("smbj's classes")
+                .hasSizeGreaterThan(100).allMatch(line -> line.endsWith("source: shared objects file"));
         // And a history command, on the archive of its own kind.
         Cli.Result history = new Invocation(List.of(app.resolve("bin/capsync").toString(), "history", "ro"), strict, userHome)
                 .as(USER).run(Duration.ofMinutes(2));
