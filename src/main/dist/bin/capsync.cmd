@@ -81,6 +81,7 @@ echo capsync: could not make the start-up archive with this Java; running withou
 goto plain
 
 :unusable
+if "%JAR: =%"=="%JAR%" goto failed
 rd /s /q "%WORK%" 2>nul
 echo capsync: this Java cannot use a start-up archive for an installation whose path has a space or other character a URL escapes ("%JAR%"); running without it (docs\installing.md) 1>&2
 > "%CDS_DIR%\capsync.failed" echo %STAMP%
