@@ -23,9 +23,12 @@ public class CapsyncApplication {
         LogbackWithoutSearch.choose();
         RepositoryDatabase.confineToLoopback();
         int code = CapsyncCli.execute(args);
-        if (Boolean.getBoolean(SmbStartUpClasses.TRAINING_PROPERTY)) {
-            SmbStartUpClasses.load();
+        try {
+            if (Boolean.getBoolean(SmbStartUpClasses.TRAINING_PROPERTY)) {
+                SmbStartUpClasses.load();
+            }
+        } finally {
+            System.exit(code);
         }
-        System.exit(code);
     }
 }
