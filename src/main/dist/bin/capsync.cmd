@@ -76,13 +76,16 @@ goto archive
 
 :failed
 rd /s /q "%WORK%" 2>nul
+del "%CDS_DIR%\capsync.jsa" 2>nul
 echo capsync: could not make the start-up archive with this Java; running without it 1>&2
 > "%CDS_DIR%\capsync.failed" echo %STAMP%
 goto plain
 
 :unusable
-if "%JAR: =%"=="%JAR%" goto failed
+rem A path with a space or a # (the characters of a Windows path Java escapes in a URL that cmd can test for).
+if "%JAR: =%"=="%JAR%" if "%JAR:#=%"=="%JAR%" goto failed
 rd /s /q "%WORK%" 2>nul
+del "%CDS_DIR%\capsync.jsa" 2>nul
 echo capsync: this Java cannot use a start-up archive for an installation whose path has a space or other character a URL escapes ("%JAR%"); running without it (docs\installing.md) 1>&2
 > "%CDS_DIR%\capsync.failed" echo %STAMP%
 goto plain
