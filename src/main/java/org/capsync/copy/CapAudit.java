@@ -22,6 +22,7 @@ import org.capsync.copy.SharingViolation;
 import org.capsync.copy.TargetFile;
 import org.capsync.definition.Cap;
 import org.capsync.definition.CapList;
+import org.capsync.definition.FileSystemReason;
 import org.capsync.definition.JobDefinition;
 import org.capsync.definition.SourceFiles;
 
@@ -59,7 +60,7 @@ public final class CapAudit {
             try (InputStream in = Files.newInputStream(file)) {
                 source.put(file.getFileName().toString(), FileDigest.of(in));
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read source file " + file + ": " + e.getMessage(), e);
+                throw new UncheckedIOException("cannot read source file " + file + ": " + FileSystemReason.of(e, file), e);
             }
         }
         ExecutorService workers = Executors.newFixedThreadPool(Math.max(1, job.threads()), runnable -> {

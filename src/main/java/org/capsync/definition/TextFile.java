@@ -28,7 +28,7 @@ final class TextFile {
         } catch (AccessDeniedException e) {
             throw new DefinitionException(file, what + " is not readable (access denied)");
         } catch (IOException e) {
-            throw new DefinitionException(file, what + " cannot be read: " + e.getMessage());
+            throw new DefinitionException(file, what + " cannot be read: " + FileSystemReason.of(e, file));
         }
         try {
             String text = StandardCharsets.UTF_8.newDecoder()

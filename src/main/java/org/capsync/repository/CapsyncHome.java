@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
+import org.capsync.definition.FileSystemReason;
+
 /**
  * {@code CAPSYNC_HOME} (default {@code ~/.capsync}): logs, run locks, the runs' snapshots and, unless
  * {@code CAPSYNC_DB_URL} names a shared server, the H2 job repository. Created readable by its owner only: it holds the
@@ -46,7 +48,7 @@ public record CapsyncHome(Path root, RepositoryLocation repositoryLocation) {
             }
             return this;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create CAPSYNC_HOME " + root + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create CAPSYNC_HOME " + root + ": " + FileSystemReason.of(e, root), e);
         }
     }
 

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
+import org.capsync.definition.FileSystemReason;
+
 /**
  * Where the job repository lives: the embedded H2 file under {@code CAPSYNC_HOME}, or, when {@code CAPSYNC_DB_URL} is
  * set, a PostgreSQL server that several site servers share. Either way Flyway creates and migrates the schema
@@ -106,7 +108,7 @@ public sealed interface RepositoryLocation {
             }
             return properties;
         } catch (IOException e) {
-            throw new InvalidSetting(DB_CREDENTIALS + ": cannot read " + file + ": " + e.getMessage());
+            throw new InvalidSetting(DB_CREDENTIALS + ": cannot read " + file + ": " + FileSystemReason.of(e, file));
         }
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 
+import org.capsync.definition.FileSystemReason;
 import org.capsync.repository.CapsyncHome;
 
 /**
@@ -50,7 +51,7 @@ public final class RunLock implements AutoCloseable {
             channel.force(false);
             return new RunLock(channel, lock);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot take run lock " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot take run lock " + file + ": " + FileSystemReason.of(e, file), e);
         }
     }
 

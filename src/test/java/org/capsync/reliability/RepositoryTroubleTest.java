@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -61,6 +62,22 @@ class RepositoryTroubleTest {
         Cli.Result next = Cli.run(site, "run", "job.yml");
         assertThat(next.exitCode()).as(next.err()).isZero();
         assertThat(site.capBytes("CAP_001")).isEqualTo(site.sourceBytes());
+    }
+
+    /** A CAPSYNC_HOME that cannot be made: one line that says why, exit 1, nothing touched; a usable one then works. */
+    @Test
+    void aHomeThatCannotBeMadeSaysWhyInOneLine() throws Exception {
+        TestSite site = TestSite.withCaps(dir.resolve("site"), 1);
+        Files.writeString(dir.resolve("a-file"), "");
+        Path home = dir.resolve("a-file/capsync");
+
+        Cli.Result result = Cli.run(home, site.root(), Map.of(), "run", "job.yml");
+
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+        assertThat(result.err().strip().lines()).as(result.err()).hasSize(1);
+        assertThat(result.err()).contains("cannot create CAPSYNC_HOME " + home + ": Not a directory");
+        assertThat(Files.exists(site.capFile("CAP_001"))).isFalse();
+        assertThat(Cli.run(site, "run", "job.yml").exitCode()).isZero();
     }
 
     /**

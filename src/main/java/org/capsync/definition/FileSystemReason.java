@@ -1,0 +1,58 @@
+package org.capsync.definition;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.NotLinkException;
+import java.nio.file.Path;
+
+/**
+ * Why a file-system operation failed, in an administrator's words. The JDK's "no such file" and "access denied"
+ * exceptions carry only the path as their message, so a line built from the message ("cannot create CAPSYNC_HOME X:
+ * X") named the file twice and the cause never.
+ */
+public final class FileSystemReason {
+
+    private FileSystemReason() {
+    }
+
+    /**
+     * The reason, followed by the file it concerns when that is not {@code subject} itself (a parent folder, the other
+     * file of a move): "permission denied (/srv/capsync)".
+     */
+    public static String of(IOException e, Path subject) {
+        if (!(e instanceof FileSystemException failed)) {
+            return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        }
+        String reason = failed.getReason() != null ? failed.getReason() : inWords(failed);
+        String file = failed.getFile();
+        boolean other = file != null && (subject == null || !Path.of(file).equals(subject));
+        return reason + (other ? " (" + file + (failed.getOtherFile() != null ? " -> " + failed.getOtherFile() : "") + ")" : "");
+    }
+
+    private static String inWords(FileSystemException e) {
+        if (e instanceof NoSuchFileException) {
+            return "not found";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return "already exists";
+        }
+        if (e instanceof NotDirectoryException) {
+            return "not a folder";
+        }
+        if (e instanceof DirectoryNotEmptyException) {
+            return "folder not empty";
+        }
+        if (e instanceof NotLinkException) {
+            return "not a link";
+        }
+        return e.getClass().getSimpleName();
+    }
+}
