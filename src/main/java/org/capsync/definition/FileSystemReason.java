@@ -9,6 +9,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.NotLinkException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Why a file-system operation failed, in an administrator's words. The JDK's "no such file" and "access denied"
@@ -34,24 +36,20 @@ public final class FileSystemReason {
         return reason + (other ? " (" + file + (failed.getOtherFile() != null ? " -> " + failed.getOtherFile() : "") + ")" : "");
     }
 
+    /** The JDK's exceptions that carry no reason of their own, and the words for each. */
+    private static final List<Map.Entry<Class<? extends FileSystemException>, String>> WORDS = List.of(
+            Map.entry(NoSuchFileException.class, "not found"),
+            Map.entry(AccessDeniedException.class, "permission denied"),
+            Map.entry(FileAlreadyExistsException.class, "already exists"),
+            Map.entry(NotDirectoryException.class, "not a folder"),
+            Map.entry(DirectoryNotEmptyException.class, "folder not empty"),
+            Map.entry(NotLinkException.class, "not a link"));
+
     private static String inWords(FileSystemException e) {
-        if (e instanceof NoSuchFileException) {
-            return "not found";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof FileAlreadyExistsException) {
-            return "already exists";
-        }
-        if (e instanceof NotDirectoryException) {
-            return "not a folder";
-        }
-        if (e instanceof DirectoryNotEmptyException) {
-            return "folder not empty";
-        }
-        if (e instanceof NotLinkException) {
-            return "not a link";
+        for (Map.Entry<Class<? extends FileSystemException>, String> words : WORDS) {
+            if (words.getKey().isInstance(e)) {
+                return words.getValue();
+            }
         }
         return e.getClass().getSimpleName();
     }
