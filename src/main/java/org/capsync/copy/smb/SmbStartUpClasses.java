@@ -50,20 +50,15 @@ public final class SmbStartUpClasses {
      * Loads, without initialising, every listed class this runtime has: loading is what the JVM's class list records,
      * and initialising would run their static set-up for nothing. A class another version of a library no longer has
      * is passed over; the archive then only lacks it.
-     *
-     * @return how many were loaded
      */
-    public static int load() {
+    public static void load() {
         ClassLoader loader = SmbStartUpClasses.class.getClassLoader();
-        int loaded = 0;
         for (String name : names()) {
             try {
                 Class.forName(name, false, loader);
-                loaded++;
             } catch (ClassNotFoundException | LinkageError e) {
                 // passed over, as documented
             }
         }
-        return loaded;
     }
 }
