@@ -75,18 +75,23 @@ rd /s /q "%WORK%" 2>nul
 goto archive
 
 :failed
-rd /s /q "%WORK%" 2>nul
-del "%CDS_DIR%\capsync.jsa" 2>nul
-echo capsync: could not make the start-up archive with this Java; running without it 1>&2
-> "%CDS_DIR%\capsync.failed" echo %STAMP%
-goto plain
+set "WHY=java"
+goto without
 
 :unusable
 rem A path with a space or a # (the characters of a Windows path Java escapes in a URL that cmd can test for).
-if "%JAR: =%"=="%JAR%" if "%JAR:#=%"=="%JAR%" goto failed
+set "WHY=java"
+if not "%JAR: =%"=="%JAR%" set "WHY=path"
+if not "%JAR:#=%"=="%JAR%" set "WHY=path"
+
+:without
 rd /s /q "%WORK%" 2>nul
-del "%CDS_DIR%\capsync.jsa" 2>nul
-echo capsync: this Java cannot use a start-up archive for an installation whose path has a space or other character a URL escapes ("%JAR%"); running without it (docs\installing.md) 1>&2
+rem An earlier build's archive is no use either; this build's, if a start beside this one made it, stays.
+set "MADE="
+if exist "%CDS_DIR%\capsync.stamp" set /p MADE=<"%CDS_DIR%\capsync.stamp"
+if not "%MADE%"=="%STAMP%" del "%CDS_DIR%\capsync.jsa" 2>nul
+if "%WHY%"=="java" echo capsync: could not make the start-up archive with this Java; running without it 1>&2
+if "%WHY%"=="path" echo capsync: this Java cannot use a start-up archive for an installation whose path has a space or other character a URL escapes ("%JAR%"); running without it (docs\installing.md) 1>&2
 > "%CDS_DIR%\capsync.failed" echo %STAMP%
 goto plain
 
