@@ -9,6 +9,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.capsync.definition.FileSystemReason;
+
 /**
  * The bytes of a run's snapshot files, read once and checked against the SHA-256 recorded when the snapshot was taken,
  * so that a snapshot damaged since is never copied. A transport compares targets and read-backs with them and writes
@@ -60,7 +62,7 @@ public final class SnapshotBytes {
                         + source.digest().sha256() + " (now " + actual.size() + " bytes, sha256 " + actual.sha256() + ")");
             }
         } catch (IOException e) {
-            throw new CopyFailure("cannot read snapshot " + source.path() + ": " + e.getMessage(), e);
+            throw new CopyFailure("cannot read snapshot " + source.path() + ": " + FileSystemReason.of(e, source.path()), e);
         }
         synchronized (files) {
             if (files.putIfAbsent(key, bytes) == null) {

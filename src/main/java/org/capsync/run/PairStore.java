@@ -18,6 +18,7 @@ import org.capsync.copy.FileDigest;
 import org.capsync.copy.SourceFile;
 import org.capsync.copy.TargetFile;
 import org.capsync.definition.Cap;
+import org.capsync.definition.FileSystemReason;
 import org.capsync.repository.PairStatus;
 import org.capsync.repository.ProcessName;
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
@@ -76,7 +77,8 @@ public class PairStore {
                 try {
                     content = java.nio.file.Files.readAllBytes(file.path());
                 } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException("cannot read the snapshot of " + file.name(), e);
+                    throw new java.io.UncheckedIOException("cannot read the snapshot of " + file.name() + ": "
+                            + FileSystemReason.of(e, file.path()), e);
                 }
             }
             rows.add(new Object[] {instanceId, file.name(), file.digest().size(), file.digest().sha256(),

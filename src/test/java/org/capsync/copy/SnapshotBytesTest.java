@@ -42,6 +42,15 @@ class SnapshotBytesTest {
     }
 
     @Test
+    void aSnapshotGoneBeforeItWasReadIsRefusedSayingSo() throws Exception {
+        SourceFile source = snapshot("client.lkp", bytes(1000, 4));
+        Files.delete(source.path());
+
+        assertThatThrownBy(() -> snapshots.of(source)).isInstanceOf(CopyFailure.class)
+                .hasMessage("cannot read snapshot " + source.path() + ": not found");
+    }
+
+    @Test
     void aFileOfTheSameNameWithOtherBytesIsAnotherSnapshot() throws Exception {
         SourceFile earlier = snapshot("client.lkp", bytes(1000, 6));
         snapshots.of(earlier);

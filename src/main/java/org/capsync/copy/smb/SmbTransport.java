@@ -47,6 +47,7 @@ import org.capsync.copy.SourceFile;
 import org.capsync.copy.TargetFile;
 import org.capsync.copy.smb.SmbSessions.SessionLost;
 import org.capsync.copy.smb.SmbSharingViolations.Step;
+import org.capsync.definition.FileSystemReason;
 import org.capsync.definition.SmbLocation;
 
 /**
@@ -459,7 +460,7 @@ final class SmbTransport implements CapTransport {
             // Clients compare date and size too (KB Q322967): the CAP copy carries the source's modification time.
             return setDateAhead(temp, FileTime.fromInstant(source.lastModified().toInstant()));
         } catch (IOException e) {
-            throw new CopyFailure("cannot read the run's snapshot of " + source.name() + ": " + e.getMessage(), e);
+            throw new CopyFailure("cannot read the run's snapshot of " + source.name() + ": " + FileSystemReason.of(e, source.path()), e);
         } catch (SMBRuntimeException e) {
             throw failure(e, Step.WRITE_TEMP, what);
         }
