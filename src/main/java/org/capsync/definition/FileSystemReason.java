@@ -32,8 +32,10 @@ public final class FileSystemReason {
         }
         String reason = failed.getReason() != null ? failed.getReason() : inWords(failed);
         String file = failed.getFile();
-        boolean other = file != null && (subject == null || !Path.of(file).equals(subject));
-        return reason + (other ? " (" + file + (failed.getOtherFile() != null ? " -> " + failed.getOtherFile() : "") + ")" : "");
+        if (file == null || (subject != null && Path.of(file).equals(subject))) {
+            return reason;
+        }
+        return reason + " (" + file + (failed.getOtherFile() != null ? " -> " + failed.getOtherFile() : "") + ")";
     }
 
     /** The JDK's exceptions that carry no reason of their own, and the words for each. */

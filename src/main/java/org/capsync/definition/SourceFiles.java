@@ -35,7 +35,8 @@ public final class SourceFiles {
                     }
                 }
             } catch (IOException e) {
-                throw new DefinitionException(job.file(), job.lineOf("source"), "source folder " + source + " cannot be listed: " + FileSystemReason.of(e, source));
+                throw new DefinitionException(job.file(), job.lineOf("source"),
+                        "source folder " + source + " cannot be listed: " + FileSystemReason.of(e, source));
             }
             if (hits.isEmpty()) {
                 throw new DefinitionException(job.file(), job.lineOf("files"), "files: '" + pattern + "' matches no file in " + source);

@@ -460,7 +460,8 @@ final class SmbTransport implements CapTransport {
             // Clients compare date and size too (KB Q322967): the CAP copy carries the source's modification time.
             return setDateAhead(temp, FileTime.fromInstant(source.lastModified().toInstant()));
         } catch (IOException e) {
-            throw new CopyFailure("cannot read the run's snapshot of " + source.name() + ": " + FileSystemReason.of(e, source.path()), e);
+            throw new CopyFailure("cannot read the run's snapshot of " + source.name() + ": "
+                    + FileSystemReason.of(e, source.path()), e);
         } catch (SMBRuntimeException e) {
             throw failure(e, Step.WRITE_TEMP, what);
         }

@@ -62,10 +62,11 @@ class SmbStartUpClassesTest {
             Path proposal = Path.of("target", SmbStartUpClasses.LIST).toAbsolutePath();
             Files.write(proposal, wanted);
             SoftAssertions.assertSoftly(softly -> {
-            softly.assertThat(missing).as("loaded by an SMB run but not by the training; the list as this run found it is in "
-                    + proposal + ", for src/main/resources/org/capsync/copy/smb/ (keep its header)").isEmpty();
-            softly.assertThat(notLoaded).as("listed but not loaded by the training; the list as this run found it is in "
-                    + proposal).isEmpty();
+                softly.assertThat(missing).as("loaded by an SMB run but not by the training; the list as this run found"
+                        + " it is in " + proposal + ", for src/main/resources/org/capsync/copy/smb/ (keep its header)")
+                        .isEmpty();
+                softly.assertThat(notLoaded).as("listed but not loaded by the training; the list as this run found it is in "
+                        + proposal).isEmpty();
             });
         }
     }
