@@ -9,7 +9,7 @@ import org.capsync.repository.CapsyncHome;
 import org.capsync.run.DistributionJobConfiguration;
 import org.capsync.workers.BrokerSettings;
 import org.capsync.workers.JobClaim;
-import org.capsync.workers.ManagerConfiguration;
+import org.capsync.workers.SiteServerConfiguration;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.ApplicationContext;
 
@@ -39,7 +39,7 @@ final class DistributedRun {
     }
 
     static Class<?>[] configurations() {
-        return new Class<?>[] {DistributionJobConfiguration.class, ManagerConfiguration.class};
+        return new Class<?>[] {DistributionJobConfiguration.class, SiteServerConfiguration.class};
     }
 
     static void register(ConfigurableListableBeanFactory beans, Object brokerSettings) {

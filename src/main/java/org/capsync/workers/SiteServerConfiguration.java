@@ -20,7 +20,7 @@ import org.springframework.jms.core.JmsTemplate;
  * singleton {@code brokerSettings}.
  */
 @Configuration(proxyBeanMethods = false)
-public class ManagerConfiguration {
+public class SiteServerConfiguration {
 
     @Bean(destroyMethod = "destroy")
     CachingConnectionFactory brokerConnections(BrokerSettings brokerSettings) {
