@@ -586,6 +586,55 @@ class SmbTransportTest {
     }
 
     /**
+     * Links in a share that lead out of it, to a folder anyone may write: Samba (its default {@code wide links = no})
+     * does not follow them, so the CAP fails, and nothing outside the share is written, whatever the link stands for.
+     */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> linksOutOfTheShare() {
+        return java.util.stream.Stream.of(
+                outOfTheShare("the target folder is a link to a folder out of the share",
+                        (box, outside) -> { Files.delete(box); Files.createSymbolicLink(box, outside); }),
+                outOfTheShare("the target is a link to a file out of the share",
+                        (box, outside) -> Files.createSymbolicLink(box.resolve("client.lkp"), outside.resolve("client.lkp"))),
+                outOfTheShare("the CAP path is a link to a folder out of the share",
+                        (box, outside) -> {
+                            Files.delete(box);
+                            Files.delete(box.getParent());
+                            Files.setPosixFilePermissions(Files.createDirectories(outside.resolve("clidata.box")),
+                                    java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+                            Files.createSymbolicLink(box.getParent(), outside);
+                        }),
+                outOfTheShare("the target is a dangling link out of the share",
+                        (box, outside) -> Files.createSymbolicLink(box.resolve("client.lkp"), outside.resolve("gone"))));
+    }
+
+    private static org.junit.jupiter.params.provider.Arguments outOfTheShare(String name, Plant plant) {
+        return org.junit.jupiter.params.provider.Arguments.of(name, plant);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("linksOutOfTheShare")
+    void aLinkOutOfTheShareFailsTheCapAndNothingOutsideIsWritten(String name, Plant plant) throws IOException {
+        String capFolder = "out-" + Integer.toHexString(name.hashCode());
+        Path box = samba.folder("caps", capFolder + "/clidata.box");
+        Path outside = Files.createDirectories(samba.sharePath("caps").resolveSibling("outside-" + capFolder));
+        Files.writeString(outside.resolve("client.lkp"), "capsync must never write here\n");
+        Files.setPosixFilePermissions(outside, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setPosixFilePermissions(outside.resolve("client.lkp"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        plant.into(box, outside);
+
+        CopyOutcome outcome = copier.attempt(source, target("caps", capFolder));
+
+        assertThat(outcome.kind()).as(String.valueOf(outcome.reason())).isEqualTo(CopyOutcome.Kind.FAILED);
+        assertThat(outcome.reason()).contains(capFolder);
+        try (var files = Files.walk(outside)) {
+            assertThat(files.filter(Files::isRegularFile).map(p -> outside.relativize(p).toString()).toList())
+                    .containsExactly("client.lkp");
+        }
+        assertThat(Files.readString(outside.resolve("client.lkp"))).isEqualTo("capsync must never write here\n");
+    }
+
+    /**
      * A read-only target on a Samba share (mode 0444, shown to clients as the DOS read-only attribute) that no one
      * holds is replaced (a held one is in use: the DELETE probe above), and the new file's attributes are the share's.
      */
