@@ -73,18 +73,22 @@ public final class HistoryQueries {
      * @param since only those created at or after it, or all when null
      */
     public List<Execution> executions(String job, Instant since, int limit) {
-        StringBuilder sql = new StringBuilder(EXECUTION_COLUMNS).append("WHERE 1 = 1 ");
+        // The newest executions are picked first, by their IDs alone: the restart columns' subqueries then run for the
+        // rows shown, not for every execution of the job.
+        StringBuilder newest = new StringBuilder("SELECT t.JOB_EXECUTION_ID FROM BATCH_JOB_EXECUTION t ");
         Map<String, Object> params = new HashMap<>();
         if (job != null) {
-            sql.append("AND i.JOB_NAME = :job ");
+            newest.append("JOIN BATCH_JOB_INSTANCE ti ON ti.JOB_INSTANCE_ID = t.JOB_INSTANCE_ID AND ti.JOB_NAME = :job ");
             params.put("job", job);
         }
         if (since != null) {
-            sql.append("AND e.CREATE_TIME >= :since ");
+            newest.append("WHERE t.CREATE_TIME >= :since ");
             params.put("since", Timestamp.from(since));
         }
-        sql.append("ORDER BY e.JOB_EXECUTION_ID DESC FETCH FIRST ").append(limit).append(" ROWS ONLY");
-        return withCounts(jdbc.sql(sql.toString()).params(params).query(HistoryQueries::executionRow).list());
+        newest.append("ORDER BY t.JOB_EXECUTION_ID DESC FETCH FIRST ").append(limit).append(" ROWS ONLY");
+        String sql = EXECUTION_COLUMNS + "JOIN (" + newest + ") NEWEST ON NEWEST.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID "
+                + "ORDER BY e.JOB_EXECUTION_ID DESC";
+        return withCounts(jdbc.sql(sql).params(params).query(HistoryQueries::executionRow).list());
     }
 
     public Optional<Execution> execution(long executionId) {
