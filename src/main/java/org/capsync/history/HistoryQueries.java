@@ -35,15 +35,26 @@ public final class HistoryQueries {
     static final int STALE_NAMES = 100;
 
     /**
-     * For each stale pair of the instance: the start of the earliest execution of the instances after the last one in
-     * which that (CAP, file) was current, i.e. the first execution that left it not current.
+     * One (CAP, file)'s rows newest first, through the {@code CAPSYNC_PAIR_CAP} index read backwards: H2 reads an index
+     * backwards only when the ORDER BY names its columns in order and all descending, else it sorts every run's row
+     * of the pair first. The first three are fixed by the WHERE, so the order is the runs' alone.
      */
-    private static final String STALE_SINCE = "SELECT COUNT(*), MIN(SINCE) FROM ("
+    static final String NEWEST_RUN_FIRST =
+            "ORDER BY JOB_NAME DESC, CAP_NAME DESC, FILE_NAME DESC, JOB_INSTANCE_ID DESC FETCH FIRST 1 ROW ONLY";
+
+    /**
+     * For each stale pair of the instance: the start of the earliest execution of the instances after the last one in
+     * which that (CAP, file) was current, i.e. the first execution that left it not current. The last current one is
+     * found as {@link #NEWEST_RUN_FIRST} does, so the cost is the runs it has been stale, not all the job's runs.
+     */
+    static final String STALE_SINCE = "SELECT COUNT(*), MIN(SINCE) FROM ("
             + "SELECT (SELECT MIN(e.START_TIME) FROM CAPSYNC_PAIR q JOIN BATCH_JOB_EXECUTION e ON e.JOB_INSTANCE_ID = q.JOB_INSTANCE_ID "
             + "        WHERE q.JOB_NAME = p.JOB_NAME AND q.CAP_NAME = p.CAP_NAME AND q.FILE_NAME = p.FILE_NAME "
-            + "          AND q.JOB_INSTANCE_ID > COALESCE((SELECT MAX(c.JOB_INSTANCE_ID) FROM CAPSYNC_PAIR c "
+            + "          AND q.JOB_INSTANCE_ID > COALESCE((SELECT c.JOB_INSTANCE_ID FROM CAPSYNC_PAIR c "
             + "              WHERE c.JOB_NAME = p.JOB_NAME AND c.CAP_NAME = p.CAP_NAME AND c.FILE_NAME = p.FILE_NAME "
-            + "                AND c.STATUS IN " + PairStatus.currentInSql() + "), -1)) AS SINCE "
+            + "                AND c.STATUS IN " + PairStatus.currentInSql() + " "
+            + "              ORDER BY c.JOB_NAME DESC, c.CAP_NAME DESC, c.FILE_NAME DESC, c.JOB_INSTANCE_ID DESC "
+            + "              FETCH FIRST 1 ROW ONLY), -1)) AS SINCE "
             + "FROM CAPSYNC_PAIR p WHERE p.JOB_INSTANCE_ID = ? AND p.STATUS NOT IN " + PairStatus.currentInSql() + ") STALE_PAIRS";
 
     private final JdbcClient jdbc;
@@ -235,8 +246,8 @@ public final class HistoryQueries {
 
     /**
      * The job's newest instance that has planned its pairs. Walks the job's instances newest first and probes each
-     * through the restart-cursor index: H2 cannot read an index backwards, so MAX over a million pairs would scan
-     * them all.
+     * through the restart-cursor index: no index of CAPSYNC_PAIR leads with the job and its runs, so MAX over the
+     * job's pairs would read every one of them.
      */
     Long latestPlannedInstance(String job) {
         List<Long> instances = jdbc.sql("SELECT JOB_INSTANCE_ID FROM BATCH_JOB_INSTANCE WHERE JOB_NAME = ? "
@@ -278,17 +289,20 @@ public final class HistoryQueries {
     }
 
     /** The pair's latest row that some run got to (not PENDING), in this or an earlier run. */
+    static final String LAST_KNOWN = "SELECT " + PairRow.COLUMNS + " FROM CAPSYNC_PAIR "
+            + "WHERE JOB_NAME = ? AND CAP_NAME = ? AND FILE_NAME = ? AND STATUS <> 'PENDING' " + NEWEST_RUN_FIRST;
+
+    /** The pair's latest row in which it was current. */
+    static final String LAST_SUCCESS = "SELECT " + PairRow.COLUMNS + " FROM CAPSYNC_PAIR "
+            + "WHERE JOB_NAME = ? AND CAP_NAME = ? AND FILE_NAME = ? AND STATUS IN " + PairStatus.currentInSql() + " "
+            + NEWEST_RUN_FIRST;
+
     private PairRow lastKnown(String job, PairRow row) {
-        return jdbc.sql("SELECT " + PairRow.COLUMNS + " FROM CAPSYNC_PAIR WHERE JOB_NAME = ? AND CAP_NAME = ? "
-                        + "AND FILE_NAME = ? AND STATUS <> 'PENDING' ORDER BY JOB_INSTANCE_ID DESC FETCH FIRST 1 ROW ONLY")
-                .params(job, row.cap(), row.file()).query(PairRow::of).optional().orElse(null);
+        return jdbc.sql(LAST_KNOWN).params(job, row.cap(), row.file()).query(PairRow::of).optional().orElse(null);
     }
 
     private PairRow lastSuccess(String job, PairRow row) {
-        return jdbc.sql("SELECT " + PairRow.COLUMNS + " FROM CAPSYNC_PAIR WHERE JOB_NAME = ? AND CAP_NAME = ? "
-                        + "AND FILE_NAME = ? AND STATUS IN " + PairStatus.currentInSql() + " "
-                        + "ORDER BY JOB_INSTANCE_ID DESC FETCH FIRST 1 ROW ONLY")
-                .params(job, row.cap(), row.file()).query(PairRow::of).optional().orElse(null);
+        return jdbc.sql(LAST_SUCCESS).params(job, row.cap(), row.file()).query(PairRow::of).optional().orElse(null);
     }
 
     private record RunStart(Long executionId, Instant start) {
