@@ -62,7 +62,7 @@ public final class HistoryBenchmarkRepository {
                 (System.nanoTime() - started) / 1e9);
     }
 
-    void fill(CapsyncHome home, int runs, int caps, String job, boolean compact) throws Exception {
+    public void fill(CapsyncHome home, int runs, int caps, String job, boolean compact) throws Exception {
         // Embedded, without AUTO_SERVER: nothing else may use the repository while it is generated.
         String url = "jdbc:h2:file:" + home.repository().resolve("capsync").toString().replace('\\', '/');
         // The home's password: generated here for a new repository, as capsync's first run would.
