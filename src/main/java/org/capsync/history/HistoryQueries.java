@@ -43,19 +43,26 @@ public final class HistoryQueries {
             "ORDER BY JOB_NAME DESC, CAP_NAME DESC, FILE_NAME DESC, JOB_INSTANCE_ID DESC FETCH FIRST 1 ROW ONLY";
 
     /**
-     * For each stale pair of the instance: the start of the earliest execution of the instances after the last one in
-     * which that (CAP, file) was current, i.e. the first execution that left it not current. The last current one is
-     * found as {@link #NEWEST_RUN_FIRST} does, so the cost is the runs it has been stale, not all the job's runs.
+     * For each stale pair of the instance: the start of the first execution of the first run after the last one in
+     * which that (CAP, file) was current, i.e. the run that left it not current. The last current run is found once
+     * per stale pair, as {@link #NEWEST_RUN_FIRST} finds it, and the run after it as the first of the index from
+     * there: the cost is the runs each pair has been stale. Asked inside the join instead, H2 asked it again for each
+     * of the pair's rows, and a CAP stale for years took minutes after every run.
      */
     static final String STALE_SINCE = "SELECT COUNT(*), MIN(SINCE) FROM ("
-            + "SELECT (SELECT MIN(e.START_TIME) FROM CAPSYNC_PAIR q JOIN BATCH_JOB_EXECUTION e ON e.JOB_INSTANCE_ID = q.JOB_INSTANCE_ID "
-            + "        WHERE q.JOB_NAME = p.JOB_NAME AND q.CAP_NAME = p.CAP_NAME AND q.FILE_NAME = p.FILE_NAME "
-            + "          AND q.JOB_INSTANCE_ID > COALESCE((SELECT c.JOB_INSTANCE_ID FROM CAPSYNC_PAIR c "
-            + "              WHERE c.JOB_NAME = p.JOB_NAME AND c.CAP_NAME = p.CAP_NAME AND c.FILE_NAME = p.FILE_NAME "
-            + "                AND c.STATUS IN " + PairStatus.currentInSql() + " "
-            + "              ORDER BY c.JOB_NAME DESC, c.CAP_NAME DESC, c.FILE_NAME DESC, c.JOB_INSTANCE_ID DESC "
-            + "              FETCH FIRST 1 ROW ONLY), -1)) AS SINCE "
-            + "FROM CAPSYNC_PAIR p WHERE p.JOB_INSTANCE_ID = ? AND p.STATUS NOT IN " + PairStatus.currentInSql() + ") STALE_PAIRS";
+            + "SELECT (SELECT MIN(e.START_TIME) FROM BATCH_JOB_EXECUTION e WHERE e.JOB_INSTANCE_ID = ("
+            + "          SELECT q.JOB_INSTANCE_ID FROM CAPSYNC_PAIR q "
+            + "          WHERE q.JOB_NAME = s.JOB_NAME AND q.CAP_NAME = s.CAP_NAME AND q.FILE_NAME = s.FILE_NAME "
+            + "            AND q.JOB_INSTANCE_ID > s.LAST_CURRENT "
+            + "          ORDER BY q.JOB_NAME, q.CAP_NAME, q.FILE_NAME, q.JOB_INSTANCE_ID FETCH FIRST 1 ROW ONLY)) AS SINCE "
+            + "FROM (SELECT p.JOB_NAME, p.CAP_NAME, p.FILE_NAME, COALESCE(("
+            + "          SELECT c.JOB_INSTANCE_ID FROM CAPSYNC_PAIR c "
+            + "          WHERE c.JOB_NAME = p.JOB_NAME AND c.CAP_NAME = p.CAP_NAME AND c.FILE_NAME = p.FILE_NAME "
+            + "            AND c.STATUS IN " + PairStatus.currentInSql() + " "
+            + "          ORDER BY c.JOB_NAME DESC, c.CAP_NAME DESC, c.FILE_NAME DESC, c.JOB_INSTANCE_ID DESC "
+            + "          FETCH FIRST 1 ROW ONLY), -1) AS LAST_CURRENT "
+            + "      FROM CAPSYNC_PAIR p WHERE p.JOB_INSTANCE_ID = ? AND p.STATUS NOT IN " + PairStatus.currentInSql()
+            + "     ) s) STALE_PAIRS";
 
     private final JdbcClient jdbc;
 
@@ -272,9 +279,8 @@ public final class HistoryQueries {
                     success.lastAttempt(), success.sha256(), source, null, null, 0, null);
         }
         long after = success == null ? 0 : success.instanceId();
-        Long firstBehind = jdbc.sql("SELECT MIN(JOB_INSTANCE_ID) FROM CAPSYNC_PAIR WHERE JOB_NAME = ? AND CAP_NAME = ? "
-                        + "AND FILE_NAME = ? AND JOB_INSTANCE_ID > ?")
-                .params(job, row.cap(), row.file(), after).query(Long.class).optional().orElse(row.instanceId());
+        Long firstBehind = jdbc.sql(FIRST_RUN_AFTER).params(job, row.cap(), row.file(), after).query(Long.class)
+                .optional().orElse(row.instanceId());
         long missed = jdbc.sql("SELECT COUNT(*) FROM CAPSYNC_PAIR WHERE JOB_NAME = ? AND CAP_NAME = ? AND FILE_NAME = ? "
                         + "AND JOB_INSTANCE_ID > ?")
                 .params(job, row.cap(), row.file(), after).query(Long.class).single();
@@ -296,6 +302,11 @@ public final class HistoryQueries {
     static final String LAST_SUCCESS = "SELECT " + PairRow.COLUMNS + " FROM CAPSYNC_PAIR "
             + "WHERE JOB_NAME = ? AND CAP_NAME = ? AND FILE_NAME = ? AND STATUS IN " + PairStatus.currentInSql() + " "
             + NEWEST_RUN_FIRST;
+
+    /** The pair's first run after a given one: the index read forwards from there, as far as its first row. */
+    static final String FIRST_RUN_AFTER = "SELECT JOB_INSTANCE_ID FROM CAPSYNC_PAIR "
+            + "WHERE JOB_NAME = ? AND CAP_NAME = ? AND FILE_NAME = ? AND JOB_INSTANCE_ID > ? "
+            + "ORDER BY JOB_NAME, CAP_NAME, FILE_NAME, JOB_INSTANCE_ID FETCH FIRST 1 ROW ONLY";
 
     private PairRow lastKnown(String job, PairRow row) {
         return jdbc.sql(LAST_KNOWN).params(job, row.cap(), row.file()).query(PairRow::of).optional().orElse(null);
