@@ -32,6 +32,7 @@ public final class HistoryQueryTimer {
             long latest = queries.executions(job, null, 1).get(0).executionId();
             time("show " + latest, () -> queries.handledBy(latest, false).size());
             time("caps " + job + " --stale", () -> (int) queries.caps(job).stream().filter(c -> !c.current()).count());
+            time("standing after a run", () -> queries.standing(job).map(s -> s.stale()).orElse(0));
         }
     }
 
