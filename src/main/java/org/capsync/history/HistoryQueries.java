@@ -80,8 +80,10 @@ public final class HistoryQueries {
         return jdbc.sql("SELECT DISTINCT JOB_NAME FROM BATCH_JOB_INSTANCE ORDER BY JOB_NAME").query(String.class).list();
     }
 
+    /** Whether the job has run at all: its first instance found, not its instances counted. */
     public boolean hasJob(String job) {
-        return jdbc.sql("SELECT COUNT(*) FROM BATCH_JOB_INSTANCE WHERE JOB_NAME = ?").param(job).query(Long.class).single() > 0;
+        return !jdbc.sql("SELECT 1 FROM BATCH_JOB_INSTANCE WHERE JOB_NAME = ? FETCH FIRST 1 ROW ONLY").param(job)
+                .query(Integer.class).list().isEmpty();
     }
 
     /**
