@@ -42,6 +42,20 @@ public final class HistoryQueries {
     static final String NEWEST_RUN_FIRST =
             "ORDER BY JOB_NAME DESC, CAP_NAME DESC, FILE_NAME DESC, JOB_INSTANCE_ID DESC FETCH FIRST 1 ROW ONLY";
 
+    /** The pair's latest row that some run got to (not PENDING), in this or an earlier run. */
+    static final String LAST_KNOWN = "SELECT " + PairRow.COLUMNS + " FROM CAPSYNC_PAIR "
+            + "WHERE JOB_NAME = ? AND CAP_NAME = ? AND FILE_NAME = ? AND STATUS <> 'PENDING' " + NEWEST_RUN_FIRST;
+
+    /** The pair's latest row in which it was current. */
+    static final String LAST_SUCCESS = "SELECT " + PairRow.COLUMNS + " FROM CAPSYNC_PAIR "
+            + "WHERE JOB_NAME = ? AND CAP_NAME = ? AND FILE_NAME = ? AND STATUS IN " + PairStatus.currentInSql() + " "
+            + NEWEST_RUN_FIRST;
+
+    /** The pair's first run after a given one: the index read forwards from there, as far as its first row. */
+    static final String FIRST_RUN_AFTER = "SELECT JOB_INSTANCE_ID FROM CAPSYNC_PAIR "
+            + "WHERE JOB_NAME = ? AND CAP_NAME = ? AND FILE_NAME = ? AND JOB_INSTANCE_ID > ? "
+            + "ORDER BY JOB_NAME, CAP_NAME, FILE_NAME, JOB_INSTANCE_ID FETCH FIRST 1 ROW ONLY";
+
     /**
      * For each stale pair of the instance: the start of the first execution of the first run after the last one in
      * which that (CAP, file) was current, i.e. the run that left it not current. The last current run is found once
@@ -295,20 +309,6 @@ public final class HistoryQueries {
                 source, stale.start(), stale.executionId(), (int) Math.max(0, missed),
                 known == null || known.success() ? null : known.error());
     }
-
-    /** The pair's latest row that some run got to (not PENDING), in this or an earlier run. */
-    static final String LAST_KNOWN = "SELECT " + PairRow.COLUMNS + " FROM CAPSYNC_PAIR "
-            + "WHERE JOB_NAME = ? AND CAP_NAME = ? AND FILE_NAME = ? AND STATUS <> 'PENDING' " + NEWEST_RUN_FIRST;
-
-    /** The pair's latest row in which it was current. */
-    static final String LAST_SUCCESS = "SELECT " + PairRow.COLUMNS + " FROM CAPSYNC_PAIR "
-            + "WHERE JOB_NAME = ? AND CAP_NAME = ? AND FILE_NAME = ? AND STATUS IN " + PairStatus.currentInSql() + " "
-            + NEWEST_RUN_FIRST;
-
-    /** The pair's first run after a given one: the index read forwards from there, as far as its first row. */
-    static final String FIRST_RUN_AFTER = "SELECT JOB_INSTANCE_ID FROM CAPSYNC_PAIR "
-            + "WHERE JOB_NAME = ? AND CAP_NAME = ? AND FILE_NAME = ? AND JOB_INSTANCE_ID > ? "
-            + "ORDER BY JOB_NAME, CAP_NAME, FILE_NAME, JOB_INSTANCE_ID FETCH FIRST 1 ROW ONLY";
 
     private PairRow lastKnown(String job, PairRow row) {
         return jdbc.sql(LAST_KNOWN).params(job, row.cap(), row.file()).query(PairRow::of).optional().orElse(null);
