@@ -57,11 +57,12 @@ public final class HistoryQueries {
             + "ORDER BY JOB_NAME, CAP_NAME, FILE_NAME, JOB_INSTANCE_ID FETCH FIRST 1 ROW ONLY";
 
     /**
-     * For each stale pair of the instance: the start of the first execution of the first run after the last one in
-     * which that (CAP, file) was current, i.e. the run that left it not current. The last current run is found once
-     * per stale pair, as {@link #NEWEST_RUN_FIRST} finds it, and the run after it as the first of the index from
-     * there: the cost is the runs each pair has been stale. Asked inside the join instead, H2 asked it again for each
-     * of the pair's rows, and a CAP stale for years took minutes after every run.
+     * For each stale pair of the instance: when the first run after the last one in which that (CAP, file) was
+     * current started (its earliest execution), i.e. the run that left it not current, as {@code caps} dates it. The
+     * last current run is found once per stale pair, in {@link #NEWEST_RUN_FIRST}'s order, and the run after it as the
+     * first of the index from there: the cost is the runs each pair has been stale. Asked in the WHERE of a subquery
+     * over the pair's runs instead, H2 asked it again for each of them, and a CAP stale for years took minutes after
+     * every run.
      */
     static final String STALE_SINCE = "SELECT COUNT(*), MIN(SINCE) FROM ("
             + "SELECT (SELECT MIN(e.START_TIME) FROM BATCH_JOB_EXECUTION e WHERE e.JOB_INSTANCE_ID = ("
