@@ -34,13 +34,22 @@ public final class Cli {
 
     /** With extra environment variables (e.g. CAPSYNC_SMB_USER) on top of this process's own. */
     public static Result run(Path home, Path workingDir, Map<String, String> extraEnv, String... args) {
+        return run(home, workingDir, extraEnv, false, args);
+    }
+
+    /** As if stdout were a terminal without colour: a run draws its progress bar. */
+    public static Result runOnTerminal(TestSite site, String... args) {
+        return run(site.home(), site.root(), Map.of("TERM", "xterm", "NO_COLOR", "1"), true, args);
+    }
+
+    private static Result run(Path home, Path workingDir, Map<String, String> extraEnv, boolean terminal, String... args) {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.putAll(extraEnv);
         env.put("CAPSYNC_HOME", home.toString());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = CapsyncCli.execute(new CliEnvironment(env, workingDir, workingDir, new PrintWriter(out, true),
-                new PrintWriter(err, true)), args);
+                new PrintWriter(err, true), terminal), args);
         return new Result(code, out.toString(), err.toString());
     }
 
