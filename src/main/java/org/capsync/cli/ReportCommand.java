@@ -1,13 +1,16 @@
 package org.capsync.cli;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.ZoneId;
 
+import org.capsync.definition.FileSystemReason;
+import org.capsync.ops.PublishedFile;
 import org.capsync.report.HtmlReport;
 import org.capsync.report.RunReport;
 import org.capsync.report.RunReports;
@@ -49,12 +52,20 @@ class ReportCommand extends Subcommand {
         }
         String name = JobFiles.jobName(job, environment);
         Path target = environment.workingDir().resolve(html).toAbsolutePath().normalize();
-        if (target.getParent() == null || !Files.isDirectory(target.getParent())) {
+        if (target.getParent() == null) {
+            throw new UsageException("--html " + html + ": give the page's file name, such as " + target.resolve(name + "-report.html"));
+        }
+        if (!Files.isDirectory(target.getParent())) {
             throw new UsageException("cannot write " + target + ": no folder " + target.getParent());
         }
         if (Files.isDirectory(target)) {
             throw new UsageException("--html " + html + ": " + target + " is a folder; give the page's file name, such as "
                     + target.resolve(name + "-report.html"));
+        }
+        try {
+            PublishedFile.refuseAnythingButAFile(target);
+        } catch (PublishedFile.NotAFile e) {
+            throw new UsageException("--html " + html + ": " + e.getMessage() + "; capsync replaces only a file there");
         }
         RunReport report = HistoryAccess.readJob(environment, name,
                 queries -> new RunReports(queries, Clock.systemUTC()).report(name, runs),
@@ -67,16 +78,19 @@ class ReportCommand extends Subcommand {
     }
 
     /**
-     * Beside the target first, then renamed over it: a browser or a web server never reads half a page. Created with
-     * the usual permissions (umask), unlike a temp file, so a web server can serve it.
+     * As a {@link PublishedFile}, so a browser or a web server never reads half a page; with the usual permissions
+     * (umask), unlike a temp file, so a web server can serve it. A page capsync may not write there is a bad --html
+     * (exit 2), like a missing folder.
      */
-    private static void write(Path target, String page) throws IOException {
-        Path temp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+    private void write(Path target, String page) {
         try {
-            Files.writeString(temp, page, StandardCharsets.UTF_8);
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
+            new PublishedFile().write(target, page.getBytes(StandardCharsets.UTF_8), null);
+        } catch (PublishedFile.NotAFile e) {
+            throw new UsageException("--html " + html + ": " + e.getMessage() + "; capsync replaces only a file there");
+        } catch (AccessDeniedException e) {
+            throw new UsageException("cannot write " + target + ": permission denied in " + target.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + FileSystemReason.of(e, target), e);
         }
     }
 }

@@ -2,24 +2,21 @@ package org.capsync.ops;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.Set;
 
 import org.capsync.history.JobStanding;
 import org.capsync.repository.PairStatus;
 
 /**
  * Writes a run's {@link RunEnd} as Prometheus metrics in node_exporter's textfile-collector format, one file per job
- * ({@code capsync_<job>.prom}). The file is written beside its final name and renamed over it, so the collector reads
- * the previous complete file or the new complete one, never a partial one.
+ * ({@code capsync_<job>.prom}), as a {@link PublishedFile}: the collector reads the previous complete file or the new
+ * complete one, never a partial one.
  */
 class MetricsWriter {
 
@@ -27,32 +24,26 @@ class MetricsWriter {
         return "capsync_" + job + ".prom";
     }
 
-    /** Writes (replaces) the job's file in {@code dir} and returns its path. */
+    /** node_exporter usually runs as its own user: it must be able to read the file. */
+    private static final Set<PosixFilePermission> READABLE_BY_ALL = PosixFilePermissions.fromString("rw-r--r--");
+
+    private final PublishedFile files;
+
+    MetricsWriter(PublishedFile files) {
+        this.files = files;
+    }
+
+    /**
+     * Writes (replaces) the job's file in {@code dir} and returns its path. The collector only reads {@code *.prom}:
+     * it never sees the temp file.
+     */
     public Path write(Path dir, RunEnd report) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IOException("metrics folder " + dir + " does not exist");
         }
         Path target = dir.resolve(fileName(report.job()));
-        // The collector only reads *.prom: the temp name never ends so, and the leading dot hides it from globs too.
-        Path temp = dir.resolve("." + fileName(report.job()) + "." + ProcessHandle.current().pid() + ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE)) {
-                ByteBuffer bytes = ByteBuffer.wrap(format(report).getBytes(StandardCharsets.UTF_8));
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
-                channel.force(true);
-            }
-            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-                // node_exporter usually runs as its own user: it must be able to read the file.
-                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return target;
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        files.write(target, format(report).getBytes(StandardCharsets.UTF_8), READABLE_BY_ALL);
+        return target;
     }
 
     /** The exposition text: HELP and TYPE for every metric, every sample labelled with the job. */

@@ -55,7 +55,7 @@ public class RunReporting {
         if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new IllegalArgumentException(setting + " " + dir + " is a file, not a folder for the metrics file");
         }
-        return new RunReporting(definition, dir, new MetricsWriter(), new RunHooks(env, hookTimeout(env.get(HOOK_TIMEOUT)), logs));
+        return new RunReporting(definition, dir, new MetricsWriter(new PublishedFile()), new RunHooks(env, hookTimeout(env.get(HOOK_TIMEOUT)), logs));
     }
 
     static Duration hookTimeout(String value) {

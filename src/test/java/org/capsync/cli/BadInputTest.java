@@ -113,6 +113,11 @@ class BadInputTest {
                 setting("CAPSYNC_DB_URL not PostgreSQL", "CAPSYNC_DB_URL", s -> run(s, Map.of("CAPSYNC_DB_URL", "jdbc:mysql://db/capsync"))),
                 setting("--threads 0", "--threads", s -> new Invocation(s.home(), Map.of(), "run", "job.yml", "--threads", "0")),
                 setting("report --html a folder", "--html", s -> new Invocation(s.home(), Map.of(), "report", "job.yml", "--html", s.root().toString())),
+                setting("report --html a link", "--html", s -> new Invocation(s.home(), Map.of(), "report", "job.yml", "--html",
+                        link(s.root().resolve("r.html"), s.capsFile()).toString())),
+                setting("report --html a named pipe", "--html", s -> new Invocation(s.home(), Map.of(), "report", "job.yml", "--html",
+                        fifo(s.root().resolve("r.html")).toString())),
+                setting("report --html the root folder", "--html", s -> new Invocation(s.home(), Map.of(), "report", "job.yml", "--html", "/")),
                 setting("report --runs 0", "--runs", s -> new Invocation(s.home(), Map.of(), "report", "job.yml", "--runs", "0", "--html", "r.html")));
     }
 
@@ -160,6 +165,15 @@ class BadInputTest {
             return Files.createSymbolicLink(link, to);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Path fifo(Path file) {
+        try {
+            assertThat(new ProcessBuilder("mkfifo", file.toString()).start().waitFor()).isZero();
+            return file;
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
         }
     }
 
