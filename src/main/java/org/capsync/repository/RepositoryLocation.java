@@ -57,6 +57,12 @@ public sealed interface RepositoryLocation {
                 throw new InvalidSetting("CAPSYNC_HOME " + embeddedFolder.getParent() + " contains ';', which the embedded"
                         + " repository's JDBC URL cannot hold: choose a folder without it");
             }
+            if (embeddedFolder.toString().contains("\\") && !embeddedFolder.getFileSystem().getSeparator().equals("\\")) {
+                // H2 reads every '\' in a file name as a folder separator: the repository would be written outside the
+                // home (and outside its owner-only folder), and the history commands would not find it.
+                throw new InvalidSetting("CAPSYNC_HOME " + embeddedFolder.getParent() + " contains '\\', which the embedded"
+                        + " repository would read as a folder separator: choose a folder without it");
+            }
             return new EmbeddedH2(embeddedFolder);
         }
         if (!url.startsWith("jdbc:postgresql:")) {

@@ -104,6 +104,7 @@ class BadInputTest {
     static Stream<Arguments> settings() {
         return Stream.of(
                 setting("CAPSYNC_HOME containing ';'", "contains ';'", s -> new Invocation(s.root().resolve("home;x"), Map.of(), "run", "job.yml")),
+                setting("CAPSYNC_HOME containing a backslash", "contains '\\'", s -> new Invocation(s.root().resolve("home\\x"), Map.of(), "run", "job.yml")),
                 setting("CAPSYNC_HOOK_TIMEOUT not a number", "CAPSYNC_HOOK_TIMEOUT", s -> run(s, Map.of("CAPSYNC_HOOK_TIMEOUT", "soon"))),
                 setting("CAPSYNC_HOOK_TIMEOUT zero", "CAPSYNC_HOOK_TIMEOUT", s -> run(s, Map.of("CAPSYNC_HOOK_TIMEOUT", "0"))),
                 setting("CAPSYNC_METRICS_DIR a file", "CAPSYNC_METRICS_DIR", s -> {
