@@ -3,6 +3,8 @@ package org.capsync.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.capsync.definition.FileSystemReason;
+
 /** Finds a job file from what the administrator typed: a path, or a name resolved as {@code jobs/NAME.yml}. */
 final class JobFiles {
 
@@ -23,6 +25,9 @@ final class JobFiles {
             }
             throw new UsageException("no job named '" + job + "': neither " + asGiven + " nor jobs/" + job + ".yml exists");
         }
+        FileSystemReason.notAFile(asGiven).ifPresent(what -> {
+            throw new UsageException("job file " + asGiven + " is " + what + ", not a file");
+        });
         throw new UsageException("job file " + asGiven + " not found");
     }
 

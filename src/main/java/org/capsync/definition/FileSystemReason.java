@@ -5,17 +5,21 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.NotLinkException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Why a file-system operation failed, in an administrator's words. The JDK's "no such file" and "access denied"
  * exceptions carry only the path as their message, so a line built from the message ("cannot create CAPSYNC_HOME X:
- * X") named the file twice and the cause never.
+ * X") named the file twice and the cause never. And what is at a name where a file was expected.
  */
 public final class FileSystemReason {
 
@@ -36,6 +40,27 @@ public final class FileSystemReason {
             return reason;
         }
         return reason + " (" + file + (failed.getOtherFile() != null ? " -> " + failed.getOtherFile() : "") + ")";
+    }
+
+    /**
+     * What is at {@code file} when it is not a file, in words ("a folder", "a link", "a device or other special file"),
+     * or empty when it is a file or nothing (or cannot be looked at: opening it will say why). A link is followed unless
+     * {@code NOFOLLOW_LINKS} is given.
+     */
+    public static Optional<String> notAFile(Path file, LinkOption... options) {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class, options);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        if (attributes.isSymbolicLink()) {
+            return Optional.of("a link");
+        }
+        if (attributes.isDirectory()) {
+            return Optional.of("a folder");
+        }
+        return attributes.isRegularFile() ? Optional.empty() : Optional.of("a device or other special file");
     }
 
     /** The JDK's exceptions that carry no reason of their own, and the words for each. */

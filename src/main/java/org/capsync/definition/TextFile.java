@@ -9,6 +9,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** Reads a definition file as strict UTF-8 (BOM dropped), so a file saved in a legacy code page is named, not misread. */
 final class TextFile {
@@ -17,8 +18,10 @@ final class TextFile {
     }
 
     static String read(Path file, String what) {
-        if (Files.isDirectory(file)) {
-            throw new DefinitionException(file, what + " is a directory, not a file");
+        // Not even opened otherwise: a named pipe would keep the run waiting for a writer, a device feed it forever.
+        Optional<String> notAFile = FileSystemReason.notAFile(file);
+        if (notAFile.isPresent()) {
+            throw new DefinitionException(file, what + " is " + notAFile.get() + ", not a file");
         }
         byte[] bytes;
         try {

@@ -9,11 +9,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Set;
+
+import org.capsync.definition.FileSystemReason;
 
 /**
  * A file capsync writes for others to read, the metrics file and the HTML report: written beside its name and renamed
@@ -60,21 +62,9 @@ public final class PublishedFile {
 
     /** Refuses a name taken by anything but a file, before anything is written. */
     public static void refuseAnythingButAFile(Path file) throws NotAFile {
-        BasicFileAttributes attributes;
-        try {
-            attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) {
-            // Nothing there; or whatever keeps it from being read keeps it from being replaced too, and the write says why.
-            return;
-        }
-        if (attributes.isSymbolicLink()) {
-            throw new NotAFile(file, "a link");
-        }
-        if (attributes.isDirectory()) {
-            throw new NotAFile(file, "a folder");
-        }
-        if (!attributes.isRegularFile()) {
-            throw new NotAFile(file, "a device or other special file");
+        Optional<String> what = FileSystemReason.notAFile(file, LinkOption.NOFOLLOW_LINKS);
+        if (what.isPresent()) {
+            throw new NotAFile(file, what.get());
         }
     }
 

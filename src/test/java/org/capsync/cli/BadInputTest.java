@@ -45,6 +45,10 @@ class BadInputTest {
                 bad("blank name", "caps.csv:2", s -> write(s.capsFile(), "name,path\n ,/x\n")),
                 bad("bad enabled value", "caps.csv:2", s -> write(s.capsFile(), "name,path,enabled\nCAP_001,/x,maybe\n")),
                 bad("CAP list is a directory", "caps.csv", s -> replaceWithDirectory(s.capsFile())),
+                bad("CAP list is a named pipe", "caps.csv: CAP list is a device or other special file", s -> replaceWithPipe(s.capsFile())),
+                bad("CAP list is a device", "/dev/zero: CAP list is a device", s -> replaceLine(s.jobFile(), "caps: caps.csv", "caps: /dev/zero")),
+                bad("job file is a directory", "job.yml is a folder", s -> replaceWithDirectory(s.jobFile())),
+                bad("job file is a named pipe", "job.yml is a device", s -> replaceWithPipe(s.jobFile())),
                 bad("region with a slash", "caps.csv:3", s -> write(s.capsFile(), "name,path,region\nCAP_001,/x,north\nCAP_002,/y,north/east\n")),
                 bad("region with a space", "caps.csv:2", s -> write(s.capsFile(), "name,path,region\nCAP_001,/x,north east\n")),
                 bad("workers not true or false", "job.yml:8", s -> s.extraJobLines("workers: sometimes\n")),
@@ -191,6 +195,15 @@ class BadInputTest {
             String text = Files.readString(file);
             assertThat(text).contains(line);
             Files.writeString(file, text.replace(line, replacement));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void replaceWithPipe(Path file) {
+        try {
+            Files.delete(file);
+            fifo(file);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
