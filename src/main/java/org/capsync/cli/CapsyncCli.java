@@ -50,7 +50,18 @@ public final class CapsyncCli {
         cli.setErr(environment.err());
         cli.setParameterExceptionHandler(new UsageErrors());
         cli.setExecutionExceptionHandler(new OneLineFailures(logs));
-        int code = cli.execute(args);
+        int code;
+        try {
+            code = cli.execute(args);
+        } catch (VirtualMachineError e) {
+            // picocli hands on what is not an Exception: the JVM would print it with its trace on stderr.
+            JobLogging.openCommandLogForFailure(logs);
+            LoggerFactory.getLogger(CapsyncCli.class).error("capsync ended with exit {}", RunSummary.EXIT_FAILED, e);
+            environment.err().println("capsync: " + (e instanceof OutOfMemoryError
+                    ? "out of memory (" + e.getMessage() + "); give Java more with -Xmx in CAPSYNC_JAVA_OPTS"
+                    : "unexpected failure (" + e.getClass().getSimpleName() + ")") + "; the log has the whole trace");
+            code = RunSummary.EXIT_FAILED;
+        }
         environment.out().flush();
         environment.err().flush();
         return code;
