@@ -153,32 +153,57 @@ final class CapFolder implements Closeable {
     }
 
     /**
-     * By path, the name itself not followed: the directory handle's own view sets times in microseconds only, and
-     * clients compare the copy's date with the source's. The name is one this attempt created with a random part. The
-     * access time is given too (now: the file was just written and read back), so the JDK need not read the file's
-     * attributes first.
+     * Where the date, owner and mode of the file {@code channel} has open (named {@code name}) are changed: the open
+     * file itself where the folder has a directory handle ({@link OpenFilePaths}), so that another file put under the
+     * name meanwhile is never changed instead; by the name, a link not followed, where there is no handle (Windows).
      */
-    void setLastModifiedTime(String name, FileTime time) throws IOException {
-        Files.getFileAttributeView(resolve(name), BasicFileAttributeView.class, NOFOLLOW)
-                .setTimes(time, FileTime.from(Instant.now()), null);
+    Path changeable(String name, FileChannel channel, Optional<OpenFilePaths> openFiles) throws CopyFailure {
+        if (handle == null) {
+            return resolve(name);
+        }
+        return openFiles.flatMap(paths -> paths.of(channel)).orElseThrow(() -> new CopyFailure("cannot set the date, "
+                + "owner and mode of " + resolve(name) + " through the open file (this Java has no /proc/self/fd, or was "
+                + "started without capsync's --add-opens): capsync changes no file by its name in a folder others may write"));
     }
 
     /**
-     * Gives the new file {@code name} the owner and group of {@code old} (the file it replaces, {@code like}) where the
-     * process may (a non-root process can give a file away to nobody), and {@code mode}. Owners are compared as
-     * numbers first: {@link PosixFileAttributes#owner()} looks the name up in the user database on every call (NSS:
+     * In nanoseconds (the directory handle's own view sets times in microseconds only, and clients compare the copy's
+     * date with the source's). The access time is given too (now: the file was just written and read back), so the JDK
+     * need not read the file's attributes first.
+     */
+    void setLastModifiedTime(Path changeable, FileTime time) throws IOException {
+        Files.getFileAttributeView(changeable, BasicFileAttributeView.class, linkOptions())
+                .setTimes(time, FileTime.from(Instant.now()), null);
+    }
+
+    /** How many names {@code changeable} has (-1 where the file system does not say). */
+    int linkCount(Path changeable) {
+        try {
+            return (Integer) Files.getAttribute(changeable, "unix:nlink", linkOptions());
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return -1;
+        }
+    }
+
+    /** The device and inode of {@code changeable}, to tell whether a name leads to it. */
+    Object fileKey(Path changeable) throws IOException {
+        return Files.readAttributes(changeable, BasicFileAttributes.class, linkOptions()).fileKey();
+    }
+
+    /**
+     * Gives the new file ({@code changeable}) the owner and group of {@code old} (the file it replaces, {@code like})
+     * where the process may (a non-root process can give a file away to nobody), and {@code mode}. Owners are compared
+     * as numbers first: {@link PosixFileAttributes#owner()} looks the name up in the user database on every call (NSS:
      * {@code /etc/passwd}, or a directory server), and the owner nearly always matches already.
      */
-    void setOwnerAndMode(String name, String like, PosixFileAttributes old, Set<PosixFilePermission> mode)
+    void setOwnerAndMode(Path changeable, String like, PosixFileAttributes old, Set<PosixFilePermission> mode)
             throws IOException {
-        PosixFileAttributeView view = handle == null
-                ? Files.getFileAttributeView(resolve(name), PosixFileAttributeView.class, NOFOLLOW)
-                : handle.getFileAttributeView(name(name), PosixFileAttributeView.class, NOFOLLOW);
+        PosixFileAttributeView view = Files.getFileAttributeView(changeable, PosixFileAttributeView.class, linkOptions());
         if (view == null) {
             return;
         }
         PosixFileAttributes now = view.readAttributes();
-        if (old != null && !sameOwnerAndGroup(name, now, like, old)) {
+        if (old != null && !sameOwnerAndGroup(changeable, like, old)) {
             if (!old.owner().equals(now.owner())) {
                 try {
                     view.setOwner(old.owner());
@@ -199,15 +224,24 @@ final class CapFolder implements Closeable {
         }
     }
 
+    /** The open file's path (/proc/self/fd/N) is a link the kernel must follow; a name in the folder is not followed. */
+    private LinkOption[] linkOptions() {
+        return handle == null ? NOFOLLOW : new LinkOption[0];
+    }
+
     /** A file's owner and group as the numbers the file system stores. */
     private record Ids(int uid, int gid) {
     }
 
-    /** Whether {@code name} ({@code now}) has the numeric owner and group {@code like} had ({@code old}); false when unsure. */
-    private boolean sameOwnerAndGroup(String name, PosixFileAttributes now, String like, PosixFileAttributes old)
-            throws IOException {
-        Optional<Ids> mine = numericOwnerAndGroup(name, now);
-        return mine.isPresent() && mine.equals(numericOwnerAndGroup(like, old));
+    /** Whether {@code changeable} has the numeric owner and group {@code like} had ({@code old}); false when unsure. */
+    private boolean sameOwnerAndGroup(Path changeable, String like, PosixFileAttributes old) throws IOException {
+        java.util.Map<String, Object> mine;
+        try {
+            mine = Files.readAttributes(changeable, "unix:uid,gid", linkOptions());
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return false;
+        }
+        return Optional.of(new Ids((Integer) mine.get("uid"), (Integer) mine.get("gid"))).equals(numericOwnerAndGroup(like, old));
     }
 
     /**

@@ -44,6 +44,8 @@ public final class LocalTransport implements CapTransport {
 
     private final LocalSharingViolations violations;
     private final KernelLocks kernelLocks;
+    /** Where the temp file's date, owner and mode are changed through the open file ({@link CapFolder#changeable}). */
+    private final Optional<OpenFilePaths> openFiles;
     /** The snapshot files' bytes, written and compared without reopening them. */
     private final SnapshotBytes snapshots = new SnapshotBytes();
     private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[BUFFER]);
@@ -58,8 +60,13 @@ public final class LocalTransport implements CapTransport {
     }
 
     LocalTransport(LocalSharingViolations violations, KernelLocks kernelLocks) {
+        this(violations, kernelLocks, OpenFilePaths.forThisJvm());
+    }
+
+    LocalTransport(LocalSharingViolations violations, KernelLocks kernelLocks, Optional<OpenFilePaths> openFiles) {
         this.violations = violations;
         this.kernelLocks = kernelLocks;
+        this.openFiles = openFiles;
     }
 
     @Override
@@ -197,18 +204,23 @@ public final class LocalTransport implements CapTransport {
             }
             write(source, out, tempPath);
             verify(source, out, tempPath);
+            // Through the open file, never by its name: whoever may write into the folder could put another file there.
+            Path written = folder.changeable(temp, out, openFiles);
             // Clients compare date and size too (KB Q322967): the CAP copy carries the source's modification time.
-            folder.setLastModifiedTime(temp, source.lastModified());
+            folder.setLastModifiedTime(written, source.lastModified());
             if (mode != null) {
-                folder.setOwnerAndMode(temp, name, old.orElse(null), mode);
+                folder.setOwnerAndMode(written, name, old.orElse(null), mode);
             }
+            Object writtenKey = folder.fileKey(written);
             if (existingTarget(folder, name).isPresent()) {
                 refuseIfHeld(folder, name);
             }
             // Let go before the rename: the lock would otherwise stay on client.lkp until the channel closes.
             live.release();
+            refuseIfNotWritten(folder, temp, writtenKey, tempPath);
             moveOver(folder, temp, name);
             renamed = true;
+            refuseIfNotRenamed(folder, name, written, writtenKey, tempPath);
             removeLeftovers(folder, target);
         } catch (FileAlreadyExistsException e) {
             throw new CopyFailure("temp file " + tempPath + " already exists", e);
@@ -477,6 +489,39 @@ public final class LocalTransport implements CapTransport {
             }
         }
         return into.position();
+    }
+
+    /**
+     * The rename moves whatever has the temp file's name: whoever may write into the folder can have put something else
+     * there since it was created. Then the target would not be what capsync wrote and verified.
+     */
+    private static void refuseIfNotWritten(CapFolder folder, String temp, Object writtenKey, Path tempPath)
+            throws CopyException {
+        if (writtenKey != null && !writtenKey.equals(keyOf(folder, temp))) {
+            throw new CopyFailure(tempPath + " is not the file capsync wrote: another process replaced it before the rename");
+        }
+    }
+
+    /**
+     * After the rename the target is the file capsync wrote, or that file has no name left: a writer to the same folder
+     * (two CAP entries that are one folder) renamed its own copy over it since. Anything else means the temp file's name
+     * was taken by another file in the instant before the rename.
+     */
+    private static void refuseIfNotRenamed(CapFolder folder, String name, Path written, Object writtenKey, Path tempPath)
+            throws CopyException {
+        if (writtenKey == null || writtenKey.equals(keyOf(folder, name)) || folder.linkCount(written) == 0) {
+            return;
+        }
+        throw new CopyFailure(folder.resolve(name) + " is not the file capsync wrote: another process put something "
+                + "else under the temp file's name " + tempPath + " before the rename");
+    }
+
+    private static Object keyOf(CapFolder folder, String name) {
+        try {
+            return folder.attributes(name).map(BasicFileAttributes::fileKey).orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private void moveOver(CapFolder folder, String temp, String name) throws CopyException {

@@ -62,7 +62,9 @@ public final class ClientSimulator implements AutoCloseable {
         if (classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator) && bootLoaderPresent()) {
             return List.of(javaBin, "-XX:TieredStopAtLevel=1", "-jar", classPath);
         }
-        return List.of(javaBin, "-XX:TieredStopAtLevel=1", "-cp", classPath, "org.capsync.CapsyncApplication");
+        // What the jar's manifest gives java -jar (Add-Opens): see org.capsync.copy.OpenFilePaths.
+        return List.of(javaBin, "-XX:TieredStopAtLevel=1", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens",
+                "java.base/java.io=ALL-UNNAMED", "-cp", classPath, "org.capsync.CapsyncApplication");
     }
 
     private static boolean bootLoaderPresent() {

@@ -32,7 +32,8 @@ public final class ChildCopy {
         String javaBin = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String classPath = location(ChildCopy.class) + java.io.File.pathSeparator + location(LocalTransport.class);
         List<String> command = new ArrayList<>(prefix);
-        command.addAll(List.of(javaBin, "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", classPath, ChildCopy.class.getName(),
+        command.addAll(List.of(javaBin, "-XX:TieredStopAtLevel=1", "-Xshare:auto", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-opens", "java.base/java.io=ALL-UNNAMED", "-cp", classPath, ChildCopy.class.getName(),
                 capPath, folder, source.toString()));
         return command;
     }
