@@ -99,6 +99,31 @@ public final class CapsyncCli {
         return RunSummary.EXIT_FAILED;
     }
 
+    /**
+     * The one line a failure prints, with any control character in it written out ({@code \n}, {@code \e},
+     * {@code \u0007}): a job file, a CAP list or an argument may hold one, and echoed as it is it would split the line,
+     * or rewrite the terminal with an escape sequence.
+     */
+    static String printable(String line) {
+        StringBuilder out = new StringBuilder(line.length());
+        line.codePoints().forEach(c -> {
+            if (c == '\n') {
+                out.append("\\n");
+            } else if (c == '\r') {
+                out.append("\\r");
+            } else if (c == '\t') {
+                out.append("\\t");
+            } else if (c == 0x1b) {
+                out.append("\\e");
+            } else if (Character.isISOControl(c)) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
+    }
+
     static String message(Exception e) {
         if (e instanceof UncheckedIOException io) {
             // capsync's own words, unless it only wraps an IOException, whose toString() names its class
@@ -124,7 +149,7 @@ public final class CapsyncCli {
                 LoggerFactory.getLogger(CapsyncCli.class).error("capsync {} ended with exit {}", commandLine.getCommandName(),
                         code, e);
             }
-            commandLine.getErr().println("capsync: " + message(e));
+            commandLine.getErr().println("capsync: " + printable(message(e)));
             commandLine.getErr().flush();
             return code;
         }

@@ -27,7 +27,7 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
     public int handleParseException(ParameterException e, String[] args) {
         CommandLine cli = e.getCommandLine();
         PrintWriter err = cli.getErr();
-        err.println("capsync: " + describe(e));
+        err.println("capsync: " + CapsyncCli.printable(describe(e)));
         List<String> suggestions = suggestions(e);
         if (!suggestions.isEmpty()) {
             err.println("Did you mean: " + String.join(" or ", suggestions) + "?");

@@ -201,6 +201,9 @@ public final class CapListParser {
             throw new DefinitionException(file, line, "CAP '" + name + "': path is " + path.length()
                     + " characters long; at most " + Cap.MAX_PATH_LENGTH + " are recorded");
         }
+        if (path.chars().anyMatch(Character::isISOControl)) {
+            throw new DefinitionException(file, line, "CAP '" + name + "': path has a control character");
+        }
         boolean absolute = SmbLocation.isSmb(path) || path.startsWith("/") || path.startsWith("\\")
                 || path.matches("^[A-Za-z]:[\\/].*");
         if (!absolute) {

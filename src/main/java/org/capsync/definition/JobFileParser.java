@@ -16,6 +16,7 @@ import org.springframework.boot.convert.DurationStyle;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -54,6 +55,9 @@ public final class JobFileParser {
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 0;
             throw new DefinitionException(file, line, "not valid YAML: " + e.getProblem());
+        } catch (YAMLException e) {
+            // The loader's limits (aliases, document size), which no job file comes near.
+            throw new DefinitionException(file, "not a job file capsync reads: " + e.getMessage());
         }
         if (!(root instanceof MappingNode mapping)) {
             throw new DefinitionException(file, root == null ? 0 : line(root), "expected a mapping of keys (name, source, files, caps, target)");
@@ -62,8 +66,9 @@ public final class JobFileParser {
 
         String name = scalar(file, required(file, mapping, keys, "name"));
         if (!JOB_NAME.matcher(name).matches()) {
-            throw new DefinitionException(file, line(keys.get("name")),
-                    "name '" + name + "' must be letters, digits, '.', '_' or '-' (it names lock and log files)");
+            throw new DefinitionException(file, line(keys.get("name")), name.length() > 64
+                    ? "name is " + name.length() + " characters long; at most 64 (it names lock and log files)"
+                    : "name '" + name + "' must be letters, digits, '.', '_' or '-' (it names lock and log files)");
         }
         Path base = file.getParent();
         Path source = base.resolve(scalar(file, required(file, mapping, keys, "source"))).normalize();
@@ -126,6 +131,9 @@ public final class JobFileParser {
         List<String> names = new ArrayList<>();
         for (Node item : items) {
             String name = scalar(file, item);
+            if (name.chars().anyMatch(Character::isISOControl)) {
+                throw new DefinitionException(file, line(item), "files: a name has a control character");
+            }
             if (name.contains("/") || name.contains("\\") || name.equals("..") || name.equals(".") || name.contains(":")) {
                 throw new DefinitionException(file, line(item),
                         "files: '" + name + "' must be a plain file name or glob inside source (no folders, no '..')");
@@ -144,6 +152,9 @@ public final class JobFileParser {
         String value = scalar(file, tuple.getValueNode()).replace('\\', '/');
         boolean absolute = value.startsWith("/") || value.matches("^[A-Za-z]:.*");
         boolean escapes = List.of(value.split("/")).contains("..");
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            throw new DefinitionException(file, line(tuple.getValueNode()), "target has a control character");
+        }
         if (absolute || escapes) {
             throw new DefinitionException(file, line(tuple.getValueNode()),
                     "target '" + value + "' must be a folder inside the CAP (relative, no '..')");

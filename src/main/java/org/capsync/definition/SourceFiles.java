@@ -15,6 +15,10 @@ import java.util.TreeSet;
  */
 public final class SourceFiles {
 
+    /** What org.capsync.copy writes at a CAP besides the files: TargetFile's temp files, LockToken's token. */
+    private static final String TEMP_SUFFIX = ".capsync-tmp";
+    private static final String LOCK_TOKEN = "Inboxlck.tok";
+
     private SourceFiles() {
     }
 
@@ -44,6 +48,17 @@ public final class SourceFiles {
             matched.addAll(hits);
         }
         for (Path file : matched) {
+            String name = file.getFileName().toString();
+            if (name.toLowerCase(java.util.Locale.ROOT).endsWith(TEMP_SUFFIX) || name.equalsIgnoreCase(LOCK_TOKEN)) {
+                throw new DefinitionException(job.file(), job.lineOf("files"), "source file " + file + " has a name capsync "
+                        + "uses for its own files at a CAP (temp files ending in " + TEMP_SUFFIX + ", the lock token "
+                        + LOCK_TOKEN + "), which it would take for its own there");
+            }
+            if (name.indexOf('\uFFFD') >= 0 || name.chars().anyMatch(Character::isISOControl)) {
+                throw new DefinitionException(job.file(), job.lineOf("files"), "source file " + file + " has a name that is "
+                        + "not plain text in this system's encoding (a control character, or bytes it cannot read as "
+                        + "characters): it would reach the CAPs under another name");
+            }
             if (!Files.isReadable(file)) {
                 throw new DefinitionException(job.file(), job.lineOf("files"), "source file " + file + " is not readable");
             }

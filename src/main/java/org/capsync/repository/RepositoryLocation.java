@@ -65,7 +65,8 @@ public sealed interface RepositoryLocation {
             }
             return new EmbeddedH2(embeddedFolder);
         }
-        if (!url.startsWith("jdbc:postgresql:")) {
+        if (!url.startsWith("jdbc:postgresql:") || org.postgresql.Driver.parseURL(url, null) == null) {
+            // parseURL: what the driver would refuse at the first connection (a port out of range, a malformed host).
             throw new InvalidSetting(DB_URL + " must be a PostgreSQL JDBC URL such as jdbc:postgresql://dbhost:5432/capsync, not '"
                     + SharedServer.masked(url) + "'");
         }

@@ -84,6 +84,16 @@ class BadInputTest {
                 bad("relative CAP path", "caps.csv:3", s -> write(s.capsFile(),
                         "name,path\nCAP_001," + s.capRoot("CAP_001") + "\nCAP_002,caps/CAP_002\n")),
                 bad("CAP path '.'", "caps.csv:2", s -> write(s.capsFile(), "name,path\nCAP_001,.\n")),
+                bad("CAP path with a line break", "caps.csv:2", s -> write(s.capsFile(),
+                        "name,path\nCAP_001,\"" + s.capRoot("CAP_001") + "\n00:00:00 forged line\"\n")),
+                bad("target with a control character", "job.yml:5", s -> replaceLine(s.jobFile(), "target: clidata.box", "target: \"clidata\\e.box\"")),
+                bad("job name longer than 64 characters", "job.yml:1", s -> replaceLine(s.jobFile(), "name: client-lkp", "name: " + "j".repeat(65))),
+                bad("job file past the YAML loader's alias limit", "job.yml", s -> s.extraJobLines("x: &a [1]\n"
+                        + java.util.stream.IntStream.range(0, 60).mapToObj(i -> "y" + i + ": *a\n").collect(java.util.stream.Collectors.joining()))),
+                bad("source file named like capsync's temp files", "job.yml:3", s -> {
+                    s.source(".client.lkp.client-lkp.0123456789abcdef.capsync-tmp", new byte[] {1});
+                    replaceLine(s.jobFile(), "files: [client.lkp]", "files: ['*']");
+                }),
                 bad("metrics folder in the job file is a file", "job.yml: metrics", s -> {
                     write(s.root().resolve("metrics.prom"), "");
                     s.extraJobLines("metrics: metrics.prom\n");
@@ -116,6 +126,8 @@ class BadInputTest {
                     return run(s, Map.of("CAPSYNC_METRICS_DIR", s.root().resolve("metrics").toString()));
                 }),
                 setting("CAPSYNC_DB_URL not PostgreSQL", "CAPSYNC_DB_URL", s -> run(s, Map.of("CAPSYNC_DB_URL", "jdbc:mysql://db/capsync"))),
+                setting("CAPSYNC_DB_URL with a port out of range", "CAPSYNC_DB_URL", s -> run(s, Map.of("CAPSYNC_DB_URL",
+                        "jdbc:postgresql://127.0.0.1:99999/capsync", "CAPSYNC_DB_USER", "u", "CAPSYNC_DB_PASSWORD", "p"))),
                 setting("--threads 0", "--threads", s -> new Invocation(s.home(), Map.of(), "run", "job.yml", "--threads", "0")),
                 setting("report --html a folder", "--html", s -> new Invocation(s.home(), Map.of(), "report", "job.yml", "--html", s.root().toString())),
                 setting("report --html a link", "--html", s -> new Invocation(s.home(), Map.of(), "report", "job.yml", "--html",
@@ -135,6 +147,18 @@ class BadInputTest {
         Cli.Result result = Cli.run(given.home(), site.root(), given.env(), given.args());
 
         assertRefused(result, setting, site, given.home());
+    }
+
+    /** What a bad file holds is echoed with its control characters written out: one line, no escape sequence. */
+    @org.junit.jupiter.api.Test
+    void controlCharactersInWhatIsEchoedAreWrittenOut() throws Exception {
+        TestSite site = TestSite.withCaps(dir, 2);
+        write(site.capsFile(), "name,path\nCAP_\u001b[31mRED,/x\n");
+
+        Cli.Result result = Cli.run(site, "run", "job.yml");
+
+        assertRefused(result, "caps.csv:2", site, site.home());
+        assertThat(result.err()).contains("CAP_\\e[31mRED").doesNotContain("\u001b");
     }
 
     private static void assertRefused(Cli.Result result, String fileLineOrSetting, TestSite site, Path home) throws Exception {
