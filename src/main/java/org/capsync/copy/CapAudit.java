@@ -97,7 +97,7 @@ public final class CapAudit {
             if (transport == null) {
                 return unreachable(target, path, wanted, "no transport for CAP path " + target.capPath());
             }
-            Optional<FileDigest> held = transport.digest(target);
+            Optional<FileDigest> held = transport.digest(target, wanted.size());
             if (held.isEmpty()) {
                 return new TargetCheck(target.capName(), target.fileName(), path, Verdict.MISSING, null, null, wanted.sha256(), null);
             }

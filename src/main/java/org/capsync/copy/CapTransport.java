@@ -16,6 +16,14 @@ public interface CapTransport {
     Optional<FileDigest> digest(TargetFile target) throws CopyException;
 
     /**
+     * As {@link #digest(TargetFile)}, but a huge target whose size is not {@code size} may come back unhashed (SHA-256
+     * null): it differs whatever it holds, and would keep an audit reading it.
+     */
+    default Optional<FileDigest> digest(TargetFile target, long size) throws CopyException {
+        return digest(target);
+    }
+
+    /**
      * Whether the target already holds exactly the source's bytes (then it is left alone). By default its size and
      * SHA-256 are compared with the snapshot's; a transport may compare the bytes themselves, which says the same.
      */

@@ -39,6 +39,7 @@ import org.capsync.copy.LocalSharingViolations.Operation;
 public final class LocalTransport implements CapTransport {
 
     private static final int BUFFER = 64 * 1024;
+    static final long UNHASHED_OVER = 64L * 1024 * 1024;
     private static final Set<PosixFilePermission> CLIENT_READ =
             EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
 
@@ -76,10 +77,24 @@ public final class LocalTransport implements CapTransport {
 
     @Override
     public Optional<FileDigest> digest(TargetFile target) throws CopyException {
+        return digest(target, -1);
+    }
+
+    /**
+     * A target of another size than {@code size} (when not -1) that is over {@link #UNHASHED_OVER} is not read: its
+     * SHA-256 comes back null. A stale copy of the file (an earlier version) is still hashed, which says which one a CAP
+     * holds; a huge file someone put there would keep the audit reading it.
+     */
+    @Override
+    public Optional<FileDigest> digest(TargetFile target, long size) throws CopyException {
         try (CapFolder folder = CapFolder.open(target)) {
             Path file = folder.resolve(target.fileName());
-            if (existingTarget(folder, target.fileName()).isEmpty()) {
+            Optional<BasicFileAttributes> attributes = existingTarget(folder, target.fileName());
+            if (attributes.isEmpty()) {
                 return Optional.empty();
+            }
+            if (size >= 0 && attributes.get().size() != size && attributes.get().size() > UNHASHED_OVER) {
+                return Optional.of(new FileDigest(attributes.get().size(), null));
             }
             try (FileChannel in = folder.openRead(target.fileName())) {
                 return Optional.of(FileDigest.of(java.nio.channels.Channels.newInputStream(in)));
@@ -151,10 +166,11 @@ public final class LocalTransport implements CapTransport {
             if (attributes.isEmpty() || !attributes.get().isRegularFile()) {
                 return Optional.empty();
             }
-            Set<PosixFilePermission> mode = attributes.get().permissions();
-            if (mode.contains(PosixFilePermission.GROUP_READ) || mode.contains(PosixFilePermission.OTHERS_READ)) {
+            // The rule a run applies (holds): in a folder only its owner may enter, an owner-only target is left as it is.
+            if (!unreadableInReadableFolder(folder, attributes.get())) {
                 return Optional.empty();
             }
+            Set<PosixFilePermission> mode = attributes.get().permissions();
             return Optional.of("not readable by clients: mode " + java.nio.file.attribute.PosixFilePermissions.toString(mode)
                     + " lets neither group nor others read " + folder.resolve(target.fileName()));
         } catch (IOException e) {

@@ -131,6 +131,38 @@ class VerifyCommandTest {
         assertThat(Cli.run(site, "verify", "job.yml").exitCode()).isZero();
     }
 
+    /** A copy of another size differs whatever it holds: it is not read (a CAP writer's huge sparse file would be). */
+    @Test
+    void aCopyOfAnotherSizeDiffersWithoutBeingRead() throws Exception {
+        TestSite site = TestSite.withCaps(dir, 1);
+        try (java.io.RandomAccessFile huge = new java.io.RandomAccessFile(site.capFile("CAP_001").toFile(), "rw")) {
+            huge.setLength(1L << 32); // sparse: 4 GB of nothing
+        }
+
+        Cli.Result result = Cli.run(site, "verify", "job.yml", "--json");
+
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(3);
+        JsonNode check = HistoryJson.parse(result.out()).get(0);
+        assertThat(check.path("status").asText()).isEqualTo("DIFFERS");
+        assertThat(check.path("bytes").asLong()).isEqualTo(1L << 32);
+        assertThat(check.path("sha256").isNull()).isTrue();
+    }
+
+    /** In a folder only its owner may enter, an owner-only copy is left as it is by run, and verify agrees. */
+    @Test
+    void anOwnerOnlyCopyInAnOwnerOnlyFolderIsCurrentForVerifyAsForRun() throws Exception {
+        TestSite site = TestSite.withCaps(dir, 2);
+        assertThat(Cli.run(site, "run", "job.yml").exitCode()).isZero();
+        Files.setPosixFilePermissions(site.capFile("CAP_002"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(site.capFile("CAP_002").getParent(), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+
+        assertThat(Cli.run(site, "run", "job.yml").lastLine()).contains("0 copied, 2 unchanged");
+        Cli.Result result = Cli.run(site, "verify", "job.yml");
+
+        assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
+        assertThat(result.out()).contains("client-lkp: 2 current");
+    }
+
     @Test
     void aMissingOrBrokenJobIsExit2() {
         TestSite site = TestSite.withCaps(dir, 2);
