@@ -48,7 +48,7 @@ if not exist "%CDS_DIR%" md "%CDS_DIR%" 2>nul
 set "WORK=%CDS_DIR%\training-%RANDOM%%RANDOM%"
 md "%WORK%\inbox" 2>nul || goto plain
 md "%WORK%\cap\box" 2>nul || goto plain
-echo capsync: preparing the start-up archive (once per installation and Java runtime)... 1>&2
+echo capsync: preparing the start-up archive (once per installation, Java runtime and cache folder)... 1>&2
 rem Training: one real run of a one-CAP job in a throw-away CAPSYNC_HOME that also loads the SMB classes, as
 rem bin/capsync does.
 > "%WORK%\inbox\client.lkp" echo capsync

@@ -15,7 +15,9 @@ import picocli.CommandLine.Parameters;
  * Hidden helper for the demo and the tests: plays an SMS client that has {@code client.lkp} open, by holding a shared
  * record lock on it until the time is up or its standard input closes.
  */
-@Command(name = "hold-open", hidden = true, description = "Hold a file open and locked, as a reading client does.")
+@Command(name = "hold-open", hidden = true, description = {"Hold a file open and locked, as a reading client does.",
+        "Until --for has passed or its standard input closes (the process that started it is gone):",
+        "from a script, keep it open, as in: sleep 600 | capsync hold-open FILE --for 10m"})
 class HoldOpenCommand extends Subcommand {
 
     @Parameters(paramLabel = "FILE")

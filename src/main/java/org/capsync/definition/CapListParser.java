@@ -71,7 +71,9 @@ public final class CapListParser {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (IllegalStateException | java.io.UncheckedIOException e) {
-            throw new DefinitionException(file, 0, "not valid CSV: " + e.getMessage());
+            // Commons CSV wraps its own exception: its message, not its class name.
+            Throwable cause = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
+            throw new DefinitionException(file, 0, "not valid CSV: " + cause.getMessage());
         }
         if (columns == null) {
             throw new DefinitionException(file, 1, "CAP list is empty: expected a header line 'name,path' and one line per CAP");

@@ -218,28 +218,26 @@ public final class JobFileParser {
     }
 
     private static Duration duration(Path file, NodeTuple tuple, String key) {
+        return duration(file, tuple, key, Duration.ZERO, "from 0s to 1h such as 500ms, 2s or 1m");
+    }
+
+    private static Duration duration(Path file, NodeTuple tuple, String key, Duration least, String range) {
         Node node = tuple.getValueNode();
         String value = scalar(file, node);
         try {
             Duration d = DurationStyle.SIMPLE.parse(value);
-            if (!d.isNegative() && d.compareTo(Duration.ofHours(1)) <= 0) {
+            if (d.compareTo(least) >= 0 && d.compareTo(Duration.ofHours(1)) <= 0) {
                 return d;
             }
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        throw new DefinitionException(file, line(node),
-                key + " must be a duration from 0s to 1h such as 500ms, 2s or 1m, not '" + value + "'");
+        throw new DefinitionException(file, line(node), key + " must be a duration " + range + ", not '" + value + "'");
     }
 
     /** At least a second: a worker records progress at every chunk, and its heartbeat every second. */
     private static Duration workerTimeout(Path file, NodeTuple tuple) {
-        Duration d = duration(file, tuple, "worker-timeout");
-        if (d.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new DefinitionException(file, line(tuple.getValueNode()),
-                    "worker-timeout must be a duration from 1s to 1h such as 30s or 2m, not '" + scalar(file, tuple.getValueNode()) + "'");
-        }
-        return d;
+        return duration(file, tuple, "worker-timeout", Duration.ofSeconds(1), "from 1s to 1h such as 30s or 2m");
     }
 
     private static int line(NodeTuple tuple) {

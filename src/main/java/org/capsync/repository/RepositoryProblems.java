@@ -44,7 +44,10 @@ public final class RepositoryProblems {
     private static String inWords(Throwable t) {
         List<Throwable> chain = chain(t);
         for (Throwable said : chain) {
-            boolean wrapperOnly = said.getCause() != null && String.valueOf(said.getMessage()).equals(said.getCause().toString());
+            // Spring's "Error creating bean with name ... defined in ...: Failed to instantiate [...]" names classes and
+            // beans: what failed is its cause.
+            boolean wrapperOnly = said.getCause() != null && (String.valueOf(said.getMessage()).equals(said.getCause().toString())
+                    || said instanceof org.springframework.beans.BeansException);
             String message = firstLine(said.getMessage());
             if (!wrapperOnly && !message.isBlank()) {
                 return message;

@@ -84,6 +84,7 @@ class BadInputTest {
                 bad("relative CAP path", "caps.csv:3", s -> write(s.capsFile(),
                         "name,path\nCAP_001," + s.capRoot("CAP_001") + "\nCAP_002,caps/CAP_002\n")),
                 bad("CAP path '.'", "caps.csv:2", s -> write(s.capsFile(), "name,path\nCAP_001,.\n")),
+                bad("unterminated quote in the CAP list", "not valid CSV: (startline 2)", s -> write(s.capsFile(), "name,path\nCAP_001,\"/x\n")),
                 bad("CAP path with a line break", "caps.csv:2", s -> write(s.capsFile(),
                         "name,path\nCAP_001,\"" + s.capRoot("CAP_001") + "\n00:00:00 forged line\"\n")),
                 bad("target with a control character", "job.yml:5", s -> replaceLine(s.jobFile(), "target: clidata.box", "target: \"clidata\\e.box\"")),

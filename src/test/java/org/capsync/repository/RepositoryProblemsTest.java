@@ -21,6 +21,14 @@ class RepositoryProblemsTest {
     }
 
     @Test
+    void springsBeanCreationWrapperGivesWayToWhatFailed() {
+        String line = RepositoryProblems.describe(new org.springframework.beans.factory.BeanCreationException("dataSource",
+                "Failed to instantiate [com.zaxxer.hikari.HikariDataSource]", new SQLException("Connection to db:5432 refused")));
+
+        assertThat(line).isEqualTo("unexpected failure: Connection to db:5432 refused; the log has the whole trace.");
+    }
+
+    @Test
     void aFailureWithoutAMessageSaysWhatKindItIs() {
         assertThat(RepositoryProblems.describe(new NullPointerException()))
                 .isEqualTo("unexpected failure: NullPointerException; the log has the whole trace.");
