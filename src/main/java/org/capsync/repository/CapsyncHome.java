@@ -27,6 +27,9 @@ public record CapsyncHome(Path root, RepositoryLocation repositoryLocation) {
     /** {@code CAPSYNC_HOME} and the repository chosen by the {@code CAPSYNC_DB_*} variables. */
     public static CapsyncHome fromEnvironment(Map<String, String> env) {
         Path root = rootFromEnvironment(env);
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            throw new RepositoryLocation.InvalidSetting("CAPSYNC_HOME " + root + " is a file, not a folder");
+        }
         return new CapsyncHome(root, RepositoryLocation.fromEnvironment(env, root.resolve("repository")));
     }
 

@@ -119,6 +119,14 @@ class BadInputTest {
     static Stream<Arguments> settings() {
         return Stream.of(
                 setting("CAPSYNC_HOME containing ';'", "contains ';'", s -> new Invocation(s.root().resolve("home;x"), Map.of(), "run", "job.yml")),
+                setting("CAPSYNC_HOME a file", "is a file, not a folder", s -> {
+                    write(s.root().resolve("home-file"), "");
+                    return new Invocation(s.root().resolve("home-file"), Map.of(), "run", "job.yml");
+                }),
+                setting("CAPSYNC_HOME a file, for history", "is a file, not a folder", s -> {
+                    write(s.root().resolve("home-file"), "");
+                    return new Invocation(s.root().resolve("home-file"), Map.of(), "history", "--json");
+                }),
                 setting("CAPSYNC_HOME containing a backslash", "contains '\\'", s -> new Invocation(s.root().resolve("home\\x"), Map.of(), "run", "job.yml")),
                 setting("CAPSYNC_HOOK_TIMEOUT not a number", "CAPSYNC_HOOK_TIMEOUT", s -> run(s, Map.of("CAPSYNC_HOOK_TIMEOUT", "soon"))),
                 setting("CAPSYNC_HOOK_TIMEOUT zero", "CAPSYNC_HOOK_TIMEOUT", s -> run(s, Map.of("CAPSYNC_HOOK_TIMEOUT", "0"))),
