@@ -46,17 +46,26 @@ final class CapFolder implements Closeable {
     private final Path path;
     /** The directory handle, or null where the platform has none. */
     private final SecureDirectoryStream<Path> handle;
+    private final FolderAccess access;
 
-    private CapFolder(Path path, SecureDirectoryStream<Path> handle) {
+    private CapFolder(Path path, SecureDirectoryStream<Path> handle, FolderAccess access) {
         this.path = path;
         this.handle = handle;
+        this.access = access;
+    }
+
+    /**
+     * What a folder needs beyond the file system: the open files' own paths ({@link OpenFilePaths}), and the release of
+     * a read a named pipe keeps waiting ({@link PipeRelease}).
+     */
+    record FolderAccess(Optional<OpenFilePaths> openFiles, PipeRelease pipes) {
     }
 
     /**
      * Opens {@code capPath/folder}, refusing with a {@link CopyFailure} that says what is there instead of a folder: a
      * file, a device, a link below the CAP path, nothing, or a folder capsync may not enter.
      */
-    static CapFolder open(TargetFile target) throws CopyFailure {
+    static CapFolder open(TargetFile target, FolderAccess access) throws CopyFailure {
         Path cap;
         try {
             cap = Path.of(target.capPath());
@@ -90,7 +99,7 @@ final class CapFolder implements Closeable {
             closeQuietly(handle);
             throw e;
         }
-        return new CapFolder(path, handle);
+        return new CapFolder(path, handle, access);
     }
 
     Path path() {
@@ -136,9 +145,43 @@ final class CapFolder implements Closeable {
         }
     }
 
-    /** Opens an existing regular file for reading; a link in its place is not followed but refused. */
+    /**
+     * Opens an existing regular file for reading; a link in its place is not followed but refused, and so is a named
+     * pipe or other special file put there since it was looked at: a pipe that keeps the open waiting is let go after
+     * {@link PipeRelease#WAIT} by opening it for writing.
+     */
     FileChannel openRead(String name) throws IOException {
-        return open(name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+        Set<OpenOption> read = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        if (handle == null || access.openFiles().isEmpty()) {
+            return open(name, read);
+        }
+        java.util.concurrent.ScheduledFuture<?> release = access.pipes().after(() -> releaseReader(name));
+        FileChannel channel;
+        try {
+            channel = open(name, read);
+        } finally {
+            release.cancel(false);
+        }
+        try {
+            Optional<Path> opened = access.openFiles().get().of(channel);
+            if (opened.isPresent() && !Files.readAttributes(opened.get(), BasicFileAttributes.class).isRegularFile()) {
+                throw new FileSystemException(resolve(name).toString(), null,
+                        "not a regular file (a named pipe or other special file was put in its place)");
+            }
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** Opens {@code name} for writing and closes it at once, writing nothing: a reader a pipe keeps waiting goes on. */
+    private void releaseReader(String name) {
+        try {
+            open(name, Set.of(StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)).close();
+        } catch (IOException | RuntimeException e) {
+            // gone, or not ours to open: nothing more to do
+        }
     }
 
     /** Opens an existing regular file for reading and writing (to test for locks), never through a link. */
@@ -157,11 +200,11 @@ final class CapFolder implements Closeable {
      * file itself where the folder has a directory handle ({@link OpenFilePaths}), so that another file put under the
      * name meanwhile is never changed instead; by the name, a link not followed, where there is no handle (Windows).
      */
-    Path changeable(String name, FileChannel channel, Optional<OpenFilePaths> openFiles) throws CopyFailure {
+    Path changeable(String name, FileChannel channel) throws CopyFailure {
         if (handle == null) {
             return resolve(name);
         }
-        return openFiles.flatMap(paths -> paths.of(channel)).orElseThrow(() -> new CopyFailure("cannot set the date, "
+        return access.openFiles().flatMap(paths -> paths.of(channel)).orElseThrow(() -> new CopyFailure("cannot set the date, "
                 + "owner and mode of " + resolve(name) + " through the open file (this Java has no /proc/self/fd, or was "
                 + "started without capsync's --add-opens): capsync changes no file by its name in a folder others may write"));
     }

@@ -45,8 +45,8 @@ public final class LocalTransport implements CapTransport {
 
     private final LocalSharingViolations violations;
     private final KernelLocks kernelLocks;
-    /** Where the temp file's date, owner and mode are changed through the open file ({@link CapFolder#changeable}). */
-    private final Optional<OpenFilePaths> openFiles;
+    /** The open files' own paths, and the release of a read a named pipe keeps waiting. */
+    private final CapFolder.FolderAccess access;
     /** The snapshot files' bytes, written and compared without reopening them. */
     private final SnapshotBytes snapshots = new SnapshotBytes();
     private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[BUFFER]);
@@ -61,13 +61,13 @@ public final class LocalTransport implements CapTransport {
     }
 
     LocalTransport(LocalSharingViolations violations, KernelLocks kernelLocks) {
-        this(violations, kernelLocks, OpenFilePaths.forThisJvm());
+        this(violations, kernelLocks, new CapFolder.FolderAccess(OpenFilePaths.forThisJvm(), new PipeRelease()));
     }
 
-    LocalTransport(LocalSharingViolations violations, KernelLocks kernelLocks, Optional<OpenFilePaths> openFiles) {
+    LocalTransport(LocalSharingViolations violations, KernelLocks kernelLocks, CapFolder.FolderAccess access) {
         this.violations = violations;
         this.kernelLocks = kernelLocks;
-        this.openFiles = openFiles;
+        this.access = access;
     }
 
     @Override
@@ -87,7 +87,7 @@ public final class LocalTransport implements CapTransport {
      */
     @Override
     public Optional<FileDigest> digest(TargetFile target, long size) throws CopyException {
-        try (CapFolder folder = CapFolder.open(target)) {
+        try (CapFolder folder = CapFolder.open(target, access)) {
             Path file = folder.resolve(target.fileName());
             Optional<BasicFileAttributes> attributes = existingTarget(folder, target.fileName());
             if (attributes.isEmpty()) {
@@ -114,7 +114,7 @@ public final class LocalTransport implements CapTransport {
      */
     @Override
     public boolean holds(SourceFile source, TargetFile target) throws CopyException {
-        try (CapFolder folder = CapFolder.open(target)) {
+        try (CapFolder folder = CapFolder.open(target, access)) {
             return holds(folder, source, target);
         }
     }
@@ -122,7 +122,7 @@ public final class LocalTransport implements CapTransport {
     /** Checks and, when the target is not current, replaces it through one opening of its folder. */
     @Override
     public CopyOutcome.Kind update(SourceFile source, TargetFile target) throws CopyException {
-        try (CapFolder folder = CapFolder.open(target)) {
+        try (CapFolder folder = CapFolder.open(target, access)) {
             // The target's attributes, read once for the check and the replacement; the rename looks again.
             Optional<BasicFileAttributes> existing = existingTarget(folder, target.fileName());
             if (holds(folder, source, target, existing)) {
@@ -161,7 +161,7 @@ public final class LocalTransport implements CapTransport {
 
     @Override
     public Optional<String> unreadableByClients(TargetFile target) throws CopyException {
-        try (CapFolder folder = CapFolder.open(target)) {
+        try (CapFolder folder = CapFolder.open(target, access)) {
             Optional<PosixFileAttributes> attributes = folder.posixAttributes(target.fileName());
             if (attributes.isEmpty() || !attributes.get().isRegularFile()) {
                 return Optional.empty();
@@ -180,7 +180,7 @@ public final class LocalTransport implements CapTransport {
 
     @Override
     public void replace(SourceFile source, TargetFile target) throws CopyException {
-        try (CapFolder folder = CapFolder.open(target)) {
+        try (CapFolder folder = CapFolder.open(target, access)) {
             replace(folder, source, target);
         }
     }
@@ -221,7 +221,7 @@ public final class LocalTransport implements CapTransport {
             write(source, out, tempPath);
             verify(source, out, tempPath);
             // Through the open file, never by its name: whoever may write into the folder could put another file there.
-            Path written = folder.changeable(temp, out, openFiles);
+            Path written = folder.changeable(temp, out);
             // Clients compare date and size too (KB Q322967): the CAP copy carries the source's modification time.
             folder.setLastModifiedTime(written, source.lastModified());
             if (mode != null) {
@@ -258,7 +258,7 @@ public final class LocalTransport implements CapTransport {
      */
     @Override
     public void removeLeftovers(TargetFile target) throws CopyException {
-        try (CapFolder folder = CapFolder.open(target)) {
+        try (CapFolder folder = CapFolder.open(target, access)) {
             removeLeftovers(folder, target);
         }
     }
@@ -307,7 +307,7 @@ public final class LocalTransport implements CapTransport {
 
     @Override
     public Optional<byte[]> readBeside(TargetFile target, String name) throws CopyException {
-        try (CapFolder folder = CapFolder.open(target)) {
+        try (CapFolder folder = CapFolder.open(target, access)) {
             Path file = folder.resolve(name);
             try {
                 Optional<BasicFileAttributes> attributes = folder.attributes(name);
@@ -330,7 +330,7 @@ public final class LocalTransport implements CapTransport {
 
     @Override
     public void writeBeside(TargetFile target, String name, byte[] content) throws CopyException {
-        try (CapFolder folder = CapFolder.open(target)) {
+        try (CapFolder folder = CapFolder.open(target, access)) {
             Path file = folder.resolve(name);
             try (FileChannel out = folder.createNew(name)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
@@ -347,7 +347,7 @@ public final class LocalTransport implements CapTransport {
 
     @Override
     public void deleteBeside(TargetFile target, String name) throws CopyException {
-        try (CapFolder folder = CapFolder.open(target)) {
+        try (CapFolder folder = CapFolder.open(target, access)) {
             try {
                 folder.delete(name);
             } catch (IOException e) {
