@@ -72,6 +72,12 @@ final class CapFolder implements Closeable {
         } catch (InvalidPathException e) {
             throw new CopyFailure("CAP path '" + target.capPath() + "' is not a valid path here");
         }
+        if (!cap.isAbsolute()) {
+            // The CAP list refuses relative paths; a Windows one (\\SERVER\CAP_XYZ) passes it but is relative on Linux,
+            // and would be resolved against the folder capsync was started from.
+            throw new CopyFailure("CAP path " + target.capPath() + " is a Windows path, not a folder on this system: give"
+                    + " the share as smb://SERVER/SHARE, or the folder it is mounted on");
+        }
         checkCapFolder(cap);
         List<Path> segments = new ArrayList<>();
         if (!target.folder().isEmpty()) {

@@ -207,7 +207,7 @@ public final class CapListParser {
             throw new DefinitionException(file, line, "CAP '" + name + "': path has a control character");
         }
         boolean absolute = SmbLocation.isSmb(path) || path.startsWith("/") || path.startsWith("\\")
-                || path.matches("^[A-Za-z]:[\\/].*");
+                || path.matches("^[A-Za-z]:[\\\\/].*");
         if (!absolute) {
             throw new DefinitionException(file, line, "CAP '" + name + "': path '" + path + "' is relative; give the full"
                     + " path (/mnt/cap_xyz, \\\\SERVER\\CAP_XYZ, C:\\caps\\xyz or smb://SERVER/SHARE)");

@@ -60,6 +60,17 @@ class LocalTransportTest {
         assertThat(Files.getLastModifiedTime(site.capFile("CAP_001"))).isEqualTo(precise);
     }
 
+    /** On Linux a UNC path is a relative one: it is never resolved against the folder capsync was started from. */
+    @Test
+    void aWindowsPathIsFailedNotTakenRelativeToTheWorkingFolder() {
+        for (String windowsPath : List.of("\\\\SITESRV01\\CAP_XYZ", "C:\\caps\\xyz")) {
+            CopyOutcome outcome = copier.attempt(source, TargetFile.of("CAP_XYZ", windowsPath, "clidata.box", "client.lkp", "client-lkp"));
+
+            assertThat(outcome.kind()).isEqualTo(CopyOutcome.Kind.FAILED);
+            assertThat(outcome.reason()).contains(windowsPath + " is a Windows path", "smb://SERVER/SHARE");
+        }
+    }
+
     @Test
     void leavesATargetThatHoldsTheRightBytesUntouched() throws IOException {
         copier.attempt(source, target("CAP_001"));

@@ -30,6 +30,15 @@ class DefinitionParsingTest {
         assertThat(new CapListParser().parse(job.caps()).enabled()).extracting(Cap::name).containsExactly("CAP_XYZ", "CAP_ABC");
     }
 
+    /** Windows paths as a Windows administrator writes them, backslashes and all, are absolute paths. */
+    @Test
+    void aDrivePathAndAUncPathAreAbsolute() throws Exception {
+        Files.writeString(dir.resolve("caps.csv"), "name,path\nCAP_C,C:\\caps\\xyz\nCAP_D,d:/caps/abc\nCAP_U,\\\\SITESRV01\\CAP_XYZ\n");
+
+        assertThat(new CapListParser().parse(dir.resolve("caps.csv")).enabled()).extracting(Cap::path)
+                .containsExactly("C:\\caps\\xyz", "d:/caps/abc", "\\\\SITESRV01\\CAP_XYZ");
+    }
+
     @Test
     void defaultsRetryAndThreadsAndResolvesPathsAgainstTheJobFile() throws Exception {
         Files.writeString(dir.resolve("j.yml"), "name: j\nsource: in\nfiles: client.lkp\ncaps: sub/caps.csv\n");
