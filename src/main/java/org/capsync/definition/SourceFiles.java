@@ -43,7 +43,12 @@ public final class SourceFiles {
                         "source folder " + source + " cannot be listed: " + FileSystemReason.of(e, source));
             }
             if (hits.isEmpty()) {
-                throw new DefinitionException(job.file(), job.lineOf("files"), "files: '" + pattern + "' matches no file in " + source);
+                // A name, not a glob, that is there but is no file: say what it is.
+                java.util.Optional<String> what = pattern.chars().anyMatch(c -> "*?[]{}\\".indexOf(c) >= 0)
+                        ? java.util.Optional.empty() : FileSystemReason.notAFile(source.resolve(pattern));
+                throw new DefinitionException(job.file(), job.lineOf("files"), what.isPresent()
+                        ? "source file " + source.resolve(pattern) + " is " + what.get() + ", not a file"
+                        : "files: '" + pattern + "' matches no file in " + source);
             }
             matched.addAll(hits);
         }

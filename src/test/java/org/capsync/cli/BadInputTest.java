@@ -66,6 +66,7 @@ class BadInputTest {
                 bad("file name escaping the CAP", "job.yml:3", s -> replaceLine(s.jobFile(), "files: [client.lkp]", "files: [../client.lkp]")),
                 bad("absolute file name", "job.yml:3", s -> replaceLine(s.jobFile(), "files: [client.lkp]", "files: [/etc/passwd]")),
                 bad("glob that matches nothing", "job.yml:3", s -> replaceLine(s.jobFile(), "files: [client.lkp]", "files: [client.lkp, '*.xyz']")),
+                bad("source file that is a folder", "client.lkp is a folder, not a file", s -> replaceWithDirectory(s.root().resolve("inbox/client.lkp"))),
                 bad("source folder missing", "job.yml:2", s -> replaceLine(s.jobFile(), "source: inbox", "source: no-such-inbox")),
                 bad("zero threads", "job.yml:7", s -> replaceLine(s.jobFile(), "threads: 2", "threads: 0")),
                 bad("bad job name", "job.yml:1", s -> replaceLine(s.jobFile(), "name: client-lkp", "name: ../x")),
