@@ -2,6 +2,7 @@ package org.capsync.copy;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
@@ -26,6 +27,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The target folder of one local CAP, opened so that nobody who can write below the CAP path can redirect capsync:
@@ -41,12 +46,17 @@ import java.util.Set;
 final class CapFolder implements Closeable {
 
     private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+    private static final java.nio.file.attribute.FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.util.EnumSet.of(
+                    PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
 
     /** The folder's path, for messages and for the platforms without a directory handle. */
     private final Path path;
     /** The directory handle, or null where the platform has none. */
     private final SecureDirectoryStream<Path> handle;
     private final FolderAccess access;
+    /** Whether an open was given up while it waited under the handle: closing the handle would wait for it. */
+    private volatile boolean abandoned;
 
     private CapFolder(Path path, SecureDirectoryStream<Path> handle, FolderAccess access) {
         this.path = path;
@@ -73,10 +83,10 @@ final class CapFolder implements Closeable {
             throw new CopyFailure("CAP path '" + target.capPath() + "' is not a valid path here");
         }
         if (!cap.isAbsolute()) {
-            // The CAP list refuses relative paths; a Windows one (\\SERVER\CAP_XYZ) passes it but is relative on Linux,
-            // and would be resolved against the folder capsync was started from.
-            throw new CopyFailure("CAP path " + target.capPath() + " is a Windows path, not a folder on this system: give"
-                    + " the share as smb://SERVER/SHARE, or the folder it is mounted on");
+            // The CAP list refuses relative paths; a Windows one (\\SERVER\CAP_XYZ) passes it but is relative on Linux
+            // (and /mnt/x on Windows): either would be resolved against the folder capsync was started from.
+            throw new CopyFailure("CAP path " + target.capPath() + " is not a full path on this system (a Windows path on"
+                    + " Linux, or one without a drive on Windows): give the share as smb://SERVER/SHARE, or the folder's full path");
         }
         checkCapFolder(cap);
         List<Path> segments = new ArrayList<>();
@@ -153,20 +163,41 @@ final class CapFolder implements Closeable {
 
     /**
      * Opens an existing regular file for reading; a link in its place is not followed but refused, and so is a named
-     * pipe or other special file put there since it was looked at: a pipe that keeps the open waiting is let go after
-     * {@link PipeRelease#WAIT} by opening it for writing.
+     * pipe or other special file put there since it was looked at. An open that has not returned after
+     * {@link PipeRelease#WAIT} (a pipe waiting for a writer, a share that stopped answering) is given up: the thread it
+     * waits on is left behind, and so is this folder's handle, which closing would wait for that open.
      */
     FileChannel openRead(String name) throws IOException {
         Set<OpenOption> read = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         if (handle == null || access.openFiles().isEmpty()) {
             return open(name, read);
         }
-        java.util.concurrent.ScheduledFuture<?> release = access.pipes().after(() -> releaseReader(name));
+        CompletableFuture<FileChannel> opening = CompletableFuture.supplyAsync(() -> {
+            try {
+                return open(name, read);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, access.pipes().opens());
         FileChannel channel;
         try {
-            channel = open(name, read);
-        } finally {
-            release.cancel(false);
+            channel = opening.get(access.pipes().waitAtMost().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            abandon(opening);
+            throw new FileSystemException(resolve(name).toString(), null, "did not open within "
+                    + access.pipes().waitAtMost().toMillis() + " ms (a named pipe put in its place, or a share that stopped answering)");
+        } catch (InterruptedException e) {
+            abandon(opening);
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while opening " + resolve(name));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UncheckedIOException io) {
+                throw io.getCause();
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException(e.getCause());
         }
         try {
             Optional<Path> opened = access.openFiles().get().of(channel);
@@ -181,13 +212,10 @@ final class CapFolder implements Closeable {
         }
     }
 
-    /** Opens {@code name} for writing and closes it at once, writing nothing: a reader a pipe keeps waiting goes on. */
-    private void releaseReader(String name) {
-        try {
-            open(name, Set.of(StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)).close();
-        } catch (IOException | RuntimeException e) {
-            // gone, or not ours to open: nothing more to do
-        }
+    /** An open still waiting: what it opens in the end is closed unread, and the handle it waits under stays open. */
+    private void abandon(CompletableFuture<FileChannel> opening) {
+        abandoned = true;
+        opening.thenAccept(CapFolder::closeQuietly);
     }
 
     /** Opens an existing regular file for reading and writing (to test for locks), never through a link. */
@@ -197,8 +225,14 @@ final class CapFolder implements Closeable {
 
     /** Creates a new file: fails when anything, a link included, already has the name ({@code O_CREAT|O_EXCL}). */
     FileChannel createNew(String name) throws IOException {
-        return open(name, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ,
-                LinkOption.NOFOLLOW_LINKS));
+        Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ,
+                LinkOption.NOFOLLOW_LINKS);
+        if (handle == null) {
+            return open(name, options);
+        }
+        // Owner-only until it is verified and given its mode (setOwnerAndMode): in a folder its group may write into,
+        // a umask of 002 would otherwise let them change the bytes between the read-back and the rename.
+        return (FileChannel) handle.newByteChannel(name(name), options, OWNER_ONLY);
     }
 
     /**
@@ -351,7 +385,9 @@ final class CapFolder implements Closeable {
 
     @Override
     public void close() {
-        closeQuietly(handle);
+        if (!abandoned) {
+            closeQuietly(handle);
+        }
     }
 
     private FileChannel open(String name, Set<OpenOption> options) throws IOException {

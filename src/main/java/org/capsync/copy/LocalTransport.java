@@ -513,7 +513,15 @@ public final class LocalTransport implements CapTransport {
      */
     private static void refuseIfNotWritten(CapFolder folder, String temp, Object writtenKey, Path tempPath)
             throws CopyException {
-        if (writtenKey != null && !writtenKey.equals(keyOf(folder, temp))) {
+        if (writtenKey == null) {
+            return;
+        }
+        Object now = keyOf(folder, temp);
+        if (now == null) {
+            // Another process took it for a leftover in the instant between unlock and this look: try again.
+            throw new SharingViolation("in use (temp file " + tempPath + " removed before the rename)");
+        }
+        if (!writtenKey.equals(now)) {
             throw new CopyFailure(tempPath + " is not the file capsync wrote: another process replaced it before the rename");
         }
     }

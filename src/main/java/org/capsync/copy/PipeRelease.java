@@ -1,17 +1,15 @@
 package org.capsync.copy;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Lets go of a read that a named pipe keeps waiting. A name found to be a file can be a named pipe by the time it is
- * opened (whoever may write into the folder can swap them), and opening a pipe for reading waits for a writer, which
- * Java cannot tell it not to do ({@code O_NONBLOCK}): a run or an audit would wait forever. After {@link #WAIT} the
- * name is opened for writing ({@link CapFolder#openRead}), which lets the read go on; what it opened is then refused.
- * One daemon thread, started by the first open that needs watching.
+ * Where a CAP's file is opened for reading when the open may never return. A name found to be a file can be a named
+ * pipe by the time it is opened (whoever may write into the folder can swap them), and opening a pipe for reading waits
+ * for a writer, which Java cannot tell it not to do ({@code O_NONBLOCK}); so can a share that stopped answering. The
+ * open runs on a thread of its own, and the copy gives up on it after {@link #WAIT} ({@link CapFolder#openRead}): the
+ * waiting thread is left behind, a daemon, and whatever it opens in the end is closed unread.
  */
 final class PipeRelease {
 
@@ -19,8 +17,9 @@ final class PipeRelease {
     static final Duration WAIT = Duration.ofSeconds(5);
 
     private final Duration wait;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "capsync-pipe-release");
+    /** A thread per open at a time, reused: one that an open keeps waiting is never handed another. */
+    private final ExecutorService opens = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "capsync-open");
         thread.setDaemon(true);
         return thread;
     });
@@ -33,8 +32,11 @@ final class PipeRelease {
         this.wait = wait;
     }
 
-    /** Runs {@code release} unless the returned future is cancelled first. */
-    ScheduledFuture<?> after(Runnable release) {
-        return timer.schedule(release, wait.toMillis(), TimeUnit.MILLISECONDS);
+    Duration waitAtMost() {
+        return wait;
+    }
+
+    ExecutorService opens() {
+        return opens;
     }
 }

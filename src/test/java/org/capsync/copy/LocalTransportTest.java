@@ -67,7 +67,7 @@ class LocalTransportTest {
             CopyOutcome outcome = copier.attempt(source, TargetFile.of("CAP_XYZ", windowsPath, "clidata.box", "client.lkp", "client-lkp"));
 
             assertThat(outcome.kind()).isEqualTo(CopyOutcome.Kind.FAILED);
-            assertThat(outcome.reason()).contains(windowsPath + " is a Windows path", "smb://SERVER/SHARE");
+            assertThat(outcome.reason()).contains(windowsPath + " is not a full path on this system", "smb://SERVER/SHARE");
         }
     }
 
