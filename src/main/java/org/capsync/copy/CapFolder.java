@@ -2,6 +2,7 @@ package org.capsync.copy;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -18,12 +19,15 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -46,9 +50,8 @@ import java.util.concurrent.TimeoutException;
 final class CapFolder implements Closeable {
 
     private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
-    private static final java.nio.file.attribute.FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
-            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.util.EnumSet.of(
-                    PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY = PosixFilePermissions.asFileAttribute(
+            EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
 
     /** The folder's path, for messages and for the platforms without a directory handle. */
     private final Path path;
@@ -65,10 +68,10 @@ final class CapFolder implements Closeable {
     }
 
     /**
-     * What a folder needs beyond the file system: the open files' own paths ({@link OpenFilePaths}), and the release of
-     * a read a named pipe keeps waiting ({@link PipeRelease}).
+     * What a folder needs beyond the file system: the open files' own paths ({@link OpenFilePaths}), and the threads
+     * that open a file for reading within a bound ({@link BoundedOpens}).
      */
-    record FolderAccess(Optional<OpenFilePaths> openFiles, PipeRelease pipes) {
+    record FolderAccess(Optional<OpenFilePaths> openFiles, BoundedOpens bounded) {
     }
 
     /**
@@ -164,7 +167,7 @@ final class CapFolder implements Closeable {
     /**
      * Opens an existing regular file for reading; a link in its place is not followed but refused, and so is a named
      * pipe or other special file put there since it was looked at. An open that has not returned after
-     * {@link PipeRelease#WAIT} (a pipe waiting for a writer, a share that stopped answering) is given up: the thread it
+     * {@link BoundedOpens#WAIT} (a pipe waiting for a writer, a share that stopped answering) is given up: the thread it
      * waits on is left behind, and so is this folder's handle, which closing would wait for that open.
      */
     FileChannel openRead(String name) throws IOException {
@@ -178,18 +181,18 @@ final class CapFolder implements Closeable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }, access.pipes().opens());
+        }, access.bounded().opens());
         FileChannel channel;
         try {
-            channel = opening.get(access.pipes().waitAtMost().toMillis(), TimeUnit.MILLISECONDS);
+            channel = opening.get(access.bounded().waitAtMost().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             abandon(opening);
             throw new FileSystemException(resolve(name).toString(), null, "did not open within "
-                    + access.pipes().waitAtMost().toMillis() + " ms (a named pipe put in its place, or a share that stopped answering)");
+                    + access.bounded().waitAtMost().toMillis() + " ms (a named pipe put in its place, or a share that stopped answering)");
         } catch (InterruptedException e) {
             abandon(opening);
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while opening " + resolve(name));
+            throw new InterruptedIOException("interrupted while opening " + resolve(name));
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UncheckedIOException io) {
                 throw io.getCause();

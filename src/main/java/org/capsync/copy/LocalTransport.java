@@ -45,7 +45,7 @@ public final class LocalTransport implements CapTransport {
 
     private final LocalSharingViolations violations;
     private final KernelLocks kernelLocks;
-    /** The open files' own paths, and the release of a read a named pipe keeps waiting. */
+    /** The open files' own paths, and the threads that open a CAP's file for reading within a bound. */
     private final CapFolder.FolderAccess access;
     /** The snapshot files' bytes, written and compared without reopening them. */
     private final SnapshotBytes snapshots = new SnapshotBytes();
@@ -61,7 +61,7 @@ public final class LocalTransport implements CapTransport {
     }
 
     LocalTransport(LocalSharingViolations violations, KernelLocks kernelLocks) {
-        this(violations, kernelLocks, new CapFolder.FolderAccess(OpenFilePaths.forThisJvm(), new PipeRelease()));
+        this(violations, kernelLocks, new CapFolder.FolderAccess(OpenFilePaths.forThisJvm(), new BoundedOpens()));
     }
 
     LocalTransport(LocalSharingViolations violations, KernelLocks kernelLocks, CapFolder.FolderAccess access) {

@@ -36,7 +36,7 @@ class PipeInPlaceTest {
         for (String pipe : new String[] {"client.lkp", "second"}) {
             assertThat(new ProcessBuilder("mkfifo", box.resolve(pipe).toString()).start().waitFor()).isZero();
         }
-        CapFolder.FolderAccess access = new CapFolder.FolderAccess(OpenFilePaths.forThisJvm(), new PipeRelease(Duration.ofMillis(500)));
+        CapFolder.FolderAccess access = new CapFolder.FolderAccess(OpenFilePaths.forThisJvm(), new BoundedOpens(Duration.ofMillis(500)));
 
         CompletableFuture<Void> reads = CompletableFuture.runAsync(() -> {
             try (CapFolder folder = CapFolder.open(target(site), access)) {
@@ -65,7 +65,7 @@ class PipeInPlaceTest {
     void aFileIsOpenedAsBefore() throws Exception {
         TestSite site = TestSite.withCaps(dir, 1);
         Files.writeString(site.capFile("CAP_001"), "bytes");
-        CapFolder.FolderAccess access = new CapFolder.FolderAccess(OpenFilePaths.forThisJvm(), new PipeRelease(Duration.ofMillis(300)));
+        CapFolder.FolderAccess access = new CapFolder.FolderAccess(OpenFilePaths.forThisJvm(), new BoundedOpens(Duration.ofMillis(300)));
 
         try (CapFolder folder = CapFolder.open(target(site), access); var in = folder.openRead("client.lkp")) {
             assertThat(in.size()).isEqualTo(5);

@@ -11,7 +11,7 @@ import java.util.concurrent.Executors;
  * open runs on a thread of its own, and the copy gives up on it after {@link #WAIT} ({@link CapFolder#openRead}): the
  * waiting thread is left behind, a daemon, and whatever it opens in the end is closed unread.
  */
-final class PipeRelease {
+final class BoundedOpens {
 
     /** Far beyond what opening a file takes, even on a slow share. */
     static final Duration WAIT = Duration.ofSeconds(5);
@@ -24,11 +24,11 @@ final class PipeRelease {
         return thread;
     });
 
-    PipeRelease() {
+    BoundedOpens() {
         this(WAIT);
     }
 
-    PipeRelease(Duration wait) {
+    BoundedOpens(Duration wait) {
         this.wait = wait;
     }
 
